@@ -1,0 +1,13 @@
+// ec2bench: layers 1 and 2 (kernels, statistics, system facts). Standard library and POSIX only.
+#ifndef EC2BENCH_EC2BENCH_HPP
+#define EC2BENCH_EC2BENCH_HPP
+
+#include <ec2bench/version.hpp>
+
+#include <ec2bench/detail/aligned_buffer.hpp>
+#include <ec2bench/detail/clock.hpp>
+#include <ec2bench/detail/do_not_optimize.hpp>
+#include <ec2bench/detail/thread_team.hpp>
+#include <ec2bench/detail/unique_fd.hpp>
+
+#endif  // EC2BENCH_EC2BENCH_HPP

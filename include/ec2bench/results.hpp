@@ -1,0 +1,7 @@
+// ec2bench: layers 1-4, adding the results file, comparison and tables. Link ec2bench::gbench.
+#ifndef EC2BENCH_RESULTS_HPP
+#define EC2BENCH_RESULTS_HPP
+
+#include <ec2bench/gbench.hpp>
+
+#endif  // EC2BENCH_RESULTS_HPP

@@ -1,0 +1,3 @@
+#include <ec2bench/results.hpp>
+
+int odr_b() { return static_cast<int>(ec2bench::version_string()[0]); }
