@@ -6,6 +6,7 @@
 
 #include <ec2bench/detail/aligned_buffer.hpp>
 #include <ec2bench/detail/clock.hpp>
+#include <ec2bench/detail/cpu_caches.hpp>
 #include <ec2bench/detail/do_not_optimize.hpp>
 #include <ec2bench/detail/thread_team.hpp>
 #include <ec2bench/detail/unique_fd.hpp>
