@@ -1,0 +1,208 @@
+// Google Benchmark fixtures for STREAM: one benchmark per kernel and element type, each iteration
+// one timed pass (manual time, measured inside the thread team), plus a triad thread sweep.
+#ifndef EC2BENCH_GBENCH_STREAM_HPP
+#define EC2BENCH_GBENCH_STREAM_HPP
+
+#include <ec2bench/kernels/stream.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace ec2bench::gbench {
+
+/// What register_stream() registers.
+struct stream_bench_options {
+    /// Elements, threads, streaming stores, pages and scalar for every benchmark (passes is not
+    /// used: Google Benchmark decides the iterations unless `passes` below is set).
+    ec2bench::stream::options stream;
+    bool doubles = true;
+    bool floats = true;
+    std::vector<ec2bench::stream::kernel> kernels{ec2bench::stream::all_kernels.begin(),
+                                                  ec2bench::stream::all_kernels.end()};
+    /// Also register stream/sweep/triad/double/threads:1..T (T = stream.threads or every CPU).
+    bool sweep = true;
+    /// Timed passes per benchmark (Google Benchmark iterations); unset: its own choice.
+    std::optional<std::uint64_t> passes;
+};
+
+namespace detail {
+
+/// Keeps the arrays of one STREAM configuration alive across the kernel benchmarks that share
+/// it (allocating and first-touching gigabytes per benchmark would dominate the run), and only
+/// one: a new configuration frees the old arrays before allocating its own.
+class stream_session_cache {
+public:
+    template <class T>
+    ec2bench::stream::session<T>& get(const ec2bench::stream::options& opt) {
+        const key k{sizeof(T), opt.elements, opt.threads, static_cast<int>(opt.nt),
+                    static_cast<int>(opt.pages), opt.pin, opt.scalar};
+        auto& slot = slot_for<T>();
+        if (!(current_ == k) || !slot) {
+            doubles_.reset();
+            floats_.reset();
+            current_ = key{};
+            slot = std::make_unique<ec2bench::stream::session<T>>(opt);
+            current_ = k;
+        }
+        return *slot;
+    }
+    void clear() {
+        doubles_.reset();
+        floats_.reset();
+        current_ = key{};
+    }
+
+private:
+    struct key {
+        std::size_t type = 0;
+        std::optional<std::size_t> elements;
+        unsigned threads = 0;
+        int nt = 0, pages = 0;
+        bool pin = false;
+        double scalar = 0;
+        bool operator==(const key& o) const {
+            return std::tie(type, elements, threads, nt, pages, pin, scalar) ==
+                   std::tie(o.type, o.elements, o.threads, o.nt, o.pages, o.pin, o.scalar);
+        }
+    };
+    template <class T>
+    std::unique_ptr<ec2bench::stream::session<T>>& slot_for() {
+        if constexpr (std::is_same_v<T, double>) {
+            return doubles_;
+        } else {
+            return floats_;
+        }
+    }
+    key current_;
+    std::unique_ptr<ec2bench::stream::session<double>> doubles_;
+    std::unique_ptr<ec2bench::stream::session<float>> floats_;
+};
+
+template <class T>
+inline const char* type_name() {
+    return std::is_same_v<T, double> ? "double" : "float";
+}
+
+inline const char* pages_name(ec2bench::stream::page_backing p) {
+    switch (p) {
+        case ec2bench::stream::page_backing::hugetlb: return "hugetlb";
+        case ec2bench::stream::page_backing::transparent_advised: return "thp";
+        case ec2bench::stream::page_backing::ordinary: return "4k";
+        case ec2bench::stream::page_backing::none: break;
+    }
+    return "none";
+}
+
+/// One STREAM kernel benchmark: a dropped warm-up pass, then one timed pass per iteration, then
+/// STREAM's validation. A failed validation is reported as an error, never as a rate.
+template <class T>
+inline void stream_benchmark(benchmark::State& state,
+                             const std::shared_ptr<stream_session_cache>& cache,
+                             const ec2bench::stream::options& opt, ec2bench::stream::kernel k) {
+    ec2bench::stream::session<T>* s = nullptr;
+    std::string error;
+    try {
+        s = &cache->get<T>(opt);
+    } catch (const std::exception& e) {
+        error = e.what();
+    }
+    if (s == nullptr) {
+        state.SkipWithError(error.c_str());
+        for (auto _ : state) {
+        }
+        return;
+    }
+    s->run_pass(k);  // dropped, as STREAM drops its first pass
+    double best = std::numeric_limits<double>::infinity();
+    for (auto _ : state) {
+        const double sec = s->run_pass(k);
+        state.SetIterationTime(sec);
+        best = std::min(best, sec);
+    }
+    const ec2bench::stream::validation v = s->validate();
+    if (!v.passed) {
+        state.SkipWithError(("STREAM validation failed: " + v.message).c_str());
+        return;
+    }
+    const std::uint64_t bytes = ec2bench::stream::stream_bytes(k, s->elements(), sizeof(T));
+    const std::uint64_t wa_bytes =
+        ec2bench::stream::write_allocate_bytes(k, s->elements(), sizeof(T), s->non_temporal());
+    state.SetBytesProcessed(static_cast<std::int64_t>(bytes) * state.iterations());
+    state.counters["best_bytes_per_second"] = static_cast<double>(bytes) / best;
+    state.counters["best_wa_bytes_per_second"] = static_cast<double>(wa_bytes) / best;
+    state.counters["valid"] = 1;
+    state.counters["elements"] = static_cast<double>(s->elements());
+    state.counters["threads"] = static_cast<double>(s->threads());
+    state.counters["nt"] = s->non_temporal() ? 1 : 0;
+    state.SetLabel(std::string("nt=") +
+                   (s->non_temporal() ? ec2bench::stream::detail::nt_isa<T>() : "off") +
+                   " pages=" + pages_name(s->pages()));
+}
+
+template <class T>
+inline void register_stream_type(const stream_bench_options& o,
+                                 const std::shared_ptr<stream_session_cache>& cache,
+                                 std::vector<benchmark::internal::Benchmark*>& out) {
+    const auto finish = [&](benchmark::internal::Benchmark* b) {
+        b->UseManualTime()->Unit(benchmark::kMillisecond);
+        if (o.passes) b->Iterations(static_cast<benchmark::IterationCount>(*o.passes));
+        out.push_back(b);
+    };
+    for (const ec2bench::stream::kernel k : o.kernels) {
+        const std::string name = std::string("stream/") +
+                                 std::string(ec2bench::stream::kernel_name(k)) + "/" + type_name<T>();
+        const ec2bench::stream::options opt = o.stream;
+        finish(benchmark::RegisterBenchmark(name.c_str(), [cache, opt, k](benchmark::State& st) {
+            stream_benchmark<T>(st, cache, opt, k);
+        }));
+    }
+}
+
+}  // namespace detail
+
+/// Registers stream/<kernel>/<type> for each kernel and type asked for, and the triad thread
+/// sweep stream/sweep/triad/double/threads:<t>. Counters: bytes_per_second (Google Benchmark's,
+/// over the mean pass), best_bytes_per_second (STREAM's best-of-N), best_wa_bytes_per_second
+/// (counting write-allocate reads), valid, elements, threads, nt.
+///
+///     ec2bench::gbench::stream_bench_options o;
+///     o.stream.elements = 80'000'000;
+///     ec2bench::gbench::register_stream(o);
+inline std::vector<benchmark::internal::Benchmark*> register_stream(
+    const stream_bench_options& o) {
+    auto cache = std::make_shared<detail::stream_session_cache>();
+    std::vector<benchmark::internal::Benchmark*> out;
+    if (o.doubles) detail::register_stream_type<double>(o, cache, out);
+    if (o.floats) detail::register_stream_type<float>(o, cache, out);
+    if (o.sweep) {
+        const auto ncpu = static_cast<unsigned>(ec2bench::detail::allowed_cpus().size());
+        const unsigned max_threads = o.stream.threads == 0 ? ncpu : o.stream.threads;
+        for (unsigned t = 1; t <= max_threads; ++t) {
+            ec2bench::stream::options opt = o.stream;
+            opt.threads = t;
+            const std::string name = "stream/sweep/triad/double/threads:" + std::to_string(t);
+            auto* b = benchmark::RegisterBenchmark(
+                name.c_str(), [cache, opt](benchmark::State& st) {
+                    detail::stream_benchmark<double>(st, cache, opt,
+                                                     ec2bench::stream::kernel::triad);
+                });
+            b->UseManualTime()->Unit(benchmark::kMillisecond);
+            if (o.passes) b->Iterations(static_cast<benchmark::IterationCount>(*o.passes));
+            out.push_back(b);
+        }
+    }
+    return out;
+}
+
+}  // namespace ec2bench::gbench
+
+#endif  // EC2BENCH_GBENCH_STREAM_HPP
