@@ -4,6 +4,7 @@
 file(GLOB_RECURSE _headers RELATIVE "${PROJECT_SOURCE_DIR}/include"
      CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/include/ec2bench/*.hpp")
 set(_core_sources "")
+set(_curl_sources "")
 set(_gbench_sources "")
 foreach(_h IN LISTS _headers)
   string(MAKE_C_IDENTIFIER "${_h}" _id)
@@ -11,6 +12,8 @@ foreach(_h IN LISTS _headers)
   file(CONFIGURE OUTPUT "${_src}" CONTENT "#include <${_h}>\n#include <${_h}>  // include guard\n")
   if(_h MATCHES "^ec2bench/(gbench|results)[/.]")
     list(APPEND _gbench_sources "${_src}")
+  elseif(_h STREQUAL "ec2bench/system/imds_curl.hpp")
+    list(APPEND _curl_sources "${_src}")
   else()
     list(APPEND _core_sources "${_src}")
   endif()
@@ -26,10 +29,7 @@ if(_gbench_sources)
 endif()
 if(TARGET ec2bench::ec2)
   # The probe's libcurl transport, compiled where it is enabled.
-  file(CONFIGURE OUTPUT "${CMAKE_CURRENT_BINARY_DIR}/standalone/ec2_with_curl.cpp"
-       CONTENT "#include <ec2bench/ec2bench.hpp>\n")
-  add_library(ec2bench_headers_curl OBJECT EXCLUDE_FROM_ALL
-              "${CMAKE_CURRENT_BINARY_DIR}/standalone/ec2_with_curl.cpp")
+  add_library(ec2bench_headers_curl OBJECT EXCLUDE_FROM_ALL ${_curl_sources})
   target_link_libraries(ec2bench_headers_curl PRIVATE ec2bench::ec2 ec2bench_warnings)
   list(APPEND _header_targets ec2bench_headers_curl)
 endif()

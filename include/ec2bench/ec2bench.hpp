@@ -13,4 +13,10 @@
 
 #include <ec2bench/kernels/stream.hpp>
 
+#include <ec2bench/system/ec2.hpp>
+#include <ec2bench/system/host.hpp>
+#if defined(EC2BENCH_HAS_CURL)
+#include <ec2bench/system/imds_curl.hpp>
+#endif
+
 #endif  // EC2BENCH_EC2BENCH_HPP
