@@ -4,7 +4,9 @@
 
 #include <ec2bench/ec2bench.hpp>
 
+#include <ec2bench/gbench/context.hpp>
 #include <ec2bench/gbench/flags.hpp>
+#include <ec2bench/gbench/reporter.hpp>
 #include <ec2bench/gbench/stream.hpp>
 
 #endif  // EC2BENCH_GBENCH_HPP

@@ -4,4 +4,7 @@
 
 #include <ec2bench/gbench.hpp>
 
+#include <ec2bench/results/atomic_file.hpp>
+#include <ec2bench/results/document.hpp>
+
 #endif  // EC2BENCH_RESULTS_HPP

@@ -1,0 +1,229 @@
+// The results file: Google Benchmark's JSON (context + benchmarks, unchanged, so its
+// tools/compare.py reads it) plus an "ec2bench" object with the schema version, host and EC2
+// facts and per-benchmark extras. Written atomically; read back with schema checks.
+// docs/results-schema.md describes it; docs/results.schema.json is its JSON Schema.
+#ifndef EC2BENCH_RESULTS_DOCUMENT_HPP
+#define EC2BENCH_RESULTS_DOCUMENT_HPP
+
+#include <ec2bench/gbench/reporter.hpp>
+#include <ec2bench/results/atomic_file.hpp>
+#include <ec2bench/system/ec2.hpp>
+#include <ec2bench/system/host.hpp>
+#include <ec2bench/version.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <time.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ec2bench::results {
+
+/// The version of the "ec2bench" object this library writes and reads.
+inline constexpr int schema_version = 1;
+
+/// How the run went, beside what it measured.
+struct run_metadata {
+    std::string started_at;   ///< UTC, ISO 8601 ("2026-11-23T10:04:05Z")
+    std::string finished_at;
+    std::vector<std::string> command;  ///< argv, program name reduced to its base name
+    std::string preset;                ///< "quick", "default", or empty for a plain executable
+    bool complete = true;              ///< false when interrupted
+    std::string interrupted_by;        ///< "SIGINT", "SIGTERM"
+    bool include_identifiers = false;  ///< account, instance id, addresses, host name kept
+};
+
+/// Now, as UTC ISO 8601 with seconds.
+inline std::string utc_now_iso8601() {
+    const time_t t = ::time(nullptr);
+    tm u{};
+    ::gmtime_r(&t, &u);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &u);
+    return buf;
+}
+
+inline nlohmann::json to_json(const ec2bench::system::host_info& h) {
+    nlohmann::json caches = nlohmann::json::array();
+    for (const auto& c : h.caches) {
+        caches.push_back({{"level", c.level},
+                          {"type", c.type},
+                          {"size_bytes", c.size_bytes},
+                          {"instances", c.instances}});
+    }
+    nlohmann::json j = {{"architecture", h.architecture},
+                        {"cpu_vendor", h.cpu_vendor},
+                        {"cpu_model", h.cpu_model},
+                        {"microarchitecture", h.microarchitecture},
+                        {"ec2_processor_hint", h.ec2_processor_hint},
+                        {"logical_cpus", h.logical_cpus},
+                        {"allowed_cpus", h.allowed_cpus},
+                        {"physical_cores", h.physical_cores},
+                        {"sockets", h.sockets},
+                        {"numa_nodes", h.numa_nodes},
+                        {"caches", caches},
+                        {"memory_bytes", h.memory_bytes},
+                        {"memory_available_bytes", h.memory_available_bytes},
+                        {"kernel", h.kernel},
+                        {"os", h.os},
+                        {"transparent_hugepages", h.transparent_hugepages},
+                        {"clocksource", h.clocksource},
+                        {"cpufreq_governor", h.cpufreq_governor},
+                        {"load_average", h.load_average}};
+    if (h.architecture == "aarch64") {
+        j["arm_implementer"] = h.arm_implementer;
+        j["arm_part"] = h.arm_part;
+    } else {
+        j["cpu_family"] = h.cpu_family;
+        j["cpu_model_number"] = h.cpu_model_number;
+        j["cpu_stepping"] = h.cpu_stepping;
+    }
+    if (!h.hostname.empty()) j["hostname"] = h.hostname;
+    return j;
+}
+
+/// EC2 facts; the identifiers only when `include_identifiers` (and known).
+inline nlohmann::json to_json(const ec2bench::system::ec2_info& e, bool include_identifiers) {
+    const auto fact = [](const ec2bench::system::ec2_fact& f) -> nlohmann::json {
+        if (!f) return nullptr;
+        return {{"value", f.value}, {"source", std::string(ec2bench::system::source_name(f.source))}};
+    };
+    nlohmann::json j = {{"on_ec2", e.on_ec2},
+                        {"hypervisor", e.hypervisor},
+                        {"imds", e.imds},
+                        {"instance_type", fact(e.instance_type)},
+                        {"region", fact(e.region)},
+                        {"availability_zone", fact(e.availability_zone)},
+                        {"availability_zone_id", fact(e.availability_zone_id)},
+                        {"ami_id", fact(e.ami_id)},
+                        {"architecture", fact(e.architecture)},
+                        {"notes", e.notes},
+                        {"probe_seconds", e.probe_seconds}};
+    if (include_identifiers) {
+        j["account_id"] = fact(e.account_id);
+        j["instance_id"] = fact(e.instance_id);
+        j["local_ipv4"] = fact(e.local_ipv4);
+        j["public_ipv4"] = fact(e.public_ipv4);
+    }
+    return j;
+}
+
+inline nlohmann::json to_json(const ec2bench::gbench::run_extras& x) {
+    return {{"facts", x.facts}, {"values", x.values}, {"warnings", x.warnings}};
+}
+
+/// Builds the document from Google Benchmark's JSON text and what ec2bench knows. Google
+/// Benchmark's own fields are kept unchanged, except two that identify the machine or its user:
+/// context.host_name (an EC2 host name encodes the private IP) is removed and
+/// context.executable reduced to its base name, unless identifiers were asked for.
+inline nlohmann::json make_document(const std::string& gbench_json,
+                                    const ec2bench::system::host_info& host,
+                                    const ec2bench::system::ec2_info& ec2,
+                                    const std::map<std::string, ec2bench::gbench::run_extras>& extras,
+                                    const run_metadata& meta) {
+    nlohmann::json doc;
+    if (gbench_json.empty()) {
+        doc = {{"context", nlohmann::json::object()}, {"benchmarks", nlohmann::json::array()}};
+    } else {
+        doc = nlohmann::json::parse(gbench_json);
+    }
+    // Google Benchmark's JSON schema version (1.8 writes it, 1.6 and 1.7 do not; their format is
+    // the same version 1), so that tools/compare.py and other readers can check it.
+    if (doc["context"].is_object() && !doc["context"].contains("json_schema_version")) {
+        doc["context"]["json_schema_version"] = 1;
+    }
+    if (!meta.include_identifiers && doc["context"].is_object()) {
+        doc["context"].erase("host_name");
+        if (doc["context"].contains("executable") && doc["context"]["executable"].is_string()) {
+            const std::string exe = doc["context"]["executable"];
+            doc["context"]["executable"] = detail::base_of(exe);
+        }
+    }
+    nlohmann::json per_bench = nlohmann::json::object();
+    for (const auto& [name, x] : extras) per_bench[name] = to_json(x);
+    doc["ec2bench"] = {{"schema_version", schema_version},
+                       {"version", ec2bench::version_string()},
+                       {"started_at", meta.started_at},
+                       {"finished_at", meta.finished_at},
+                       {"command", meta.command},
+                       {"preset", meta.preset},
+                       {"complete", meta.complete},
+                       {"include_identifiers", meta.include_identifiers},
+                       {"interrupted_by", meta.interrupted_by},
+                       {"host", to_json(host)},
+                       {"ec2", to_json(ec2, meta.include_identifiers)},
+                       {"benchmarks", per_bench}};
+    return doc;
+}
+
+/// Writes the document atomically, pretty-printed (two-space indent, as Google Benchmark does).
+inline void write_document(const std::string& path, const nlohmann::json& doc) {
+    write_file_atomically(path, doc.dump(2) + "\n");
+}
+
+/// Reads and checks a results file: it must be JSON, an object with a "benchmarks" array of
+/// objects with a string "name", and an "ec2bench" object of our schema version. Throws
+/// std::runtime_error naming the file and what is wrong.
+inline nlohmann::json read_document(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw std::runtime_error("cannot read results file '" + path + "': " +
+                                 std::strerror(errno));
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    nlohmann::json doc;
+    try {
+        doc = nlohmann::json::parse(ss.str());
+    } catch (const nlohmann::json::parse_error& e) {
+        std::string what = e.what();
+        const auto bracket = what.find("] ");
+        if (what.rfind("[json.exception", 0) == 0 && bracket != std::string::npos) {
+            what = what.substr(bracket + 2);
+        }
+        throw std::runtime_error("results file '" + path + "' is not valid JSON: " + what);
+    }
+    const std::string where = "results file '" + path + "'";
+    if (!doc.is_object()) throw std::runtime_error(where + " is not a JSON object");
+    if (!doc.contains("ec2bench") || !doc["ec2bench"].is_object()) {
+        throw std::runtime_error(
+            where + " is not an ec2bench results file: it has no \"ec2bench\" object (a plain "
+                    "Google Benchmark file? Google Benchmark's tools/compare.py reads those)");
+    }
+    const auto& eb = doc["ec2bench"];
+    if (!eb.contains("schema_version") || !eb["schema_version"].is_number_integer()) {
+        throw std::runtime_error(where + " has no integer ec2bench.schema_version");
+    }
+    const int v = eb["schema_version"].get<int>();
+    if (v != schema_version) {
+        throw std::runtime_error(where + " has schema version " + std::to_string(v) +
+                                 "; this ec2bench (" + ec2bench::version_string() +
+                                 ") reads version " + std::to_string(schema_version));
+    }
+    if (!doc.contains("benchmarks") || !doc["benchmarks"].is_array()) {
+        throw std::runtime_error(where + " has no \"benchmarks\" array");
+    }
+    std::size_t i = 0;
+    for (const auto& b : doc["benchmarks"]) {
+        if (!b.is_object() || !b.contains("name") || !b["name"].is_string()) {
+            throw std::runtime_error(where + ": benchmarks[" + std::to_string(i) +
+                                     "] is not an object with a string \"name\"");
+        }
+        ++i;
+    }
+    if (!doc.contains("context") || !doc["context"].is_object()) {
+        throw std::runtime_error(where + " has no \"context\" object");
+    }
+    return doc;
+}
+
+}  // namespace ec2bench::results
+
+#endif  // EC2BENCH_RESULTS_DOCUMENT_HPP

@@ -1,0 +1,324 @@
+#include <ec2bench/gbench/reporter.hpp>
+#include <ec2bench/results/atomic_file.hpp>
+#include <ec2bench/results/document.hpp>
+
+#include <doctest/doctest.h>
+
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+namespace fs = std::filesystem;
+namespace rs = ec2bench::results;
+namespace eg = ec2bench::gbench;
+
+namespace {
+
+struct temp_dir {
+    fs::path path;
+    temp_dir() {
+        char tmpl[] = "/tmp/ec2bench-results-XXXXXX";
+        path = ::mkdtemp(tmpl);
+    }
+    ~temp_dir() {
+        fs::permissions(path, fs::perms::owner_all, fs::perm_options::add);
+        fs::remove_all(path);
+    }
+    std::size_t entries() const {
+        return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), fs::directory_iterator()));
+    }
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+void spit(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
+
+std::string exception_text(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "(no exception)";
+}
+
+}  // namespace
+
+TEST_CASE("an atomic write produces exactly the bytes given, and replaces the old file") {
+    temp_dir d;
+    const std::string path = (d.path / "r.json").string();
+    std::string payload;
+    for (int i = 0; i < 100000; ++i) payload += static_cast<char>('a' + i % 26);
+    payload += std::string("\0\xff\n", 3);
+    rs::write_file_atomically(path, payload);
+    CHECK(slurp(path) == payload);
+    rs::write_file_atomically(path, "second");
+    CHECK(slurp(path) == "second");
+    CHECK(d.entries() == 1u);  // no temporary file left behind
+    struct stat st{};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == (0644 & ~rs::detail::current_umask()));
+}
+
+TEST_CASE("a failed write leaves the old file intact and no temporary file") {
+    temp_dir d;
+    const std::string path = (d.path / "r.json").string();
+    spit(path, "old contents");
+    std::size_t written = 0;
+    const rs::write_function full_disk = [&](int fd, const char* data, std::size_t n) -> ssize_t {
+        if (written >= 10) {
+            errno = ENOSPC;
+            return -1;
+        }
+        const std::size_t k = std::min<std::size_t>(n, 10 - written);
+        written += k;
+        return ::write(fd, data, k);
+    };
+    CHECK(exception_text([&] { rs::write_file_atomically(path, std::string(1000, 'n'), full_disk); }) ==
+          "cannot write '" + path + "': write failed (the disk or quota is full): No space left on device");
+    CHECK(slurp(path) == "old contents");
+    CHECK(d.entries() == 1u);
+}
+
+TEST_CASE("write errors name the path and the reason") {
+    temp_dir d;
+    SUBCASE("missing directory") {
+        const std::string path = (d.path / "no/such/dir/r.json").string();
+        CHECK(exception_text([&] { rs::write_file_atomically(path, "x"); }) ==
+              "cannot write '" + path + "': cannot create a temporary file in '" +
+                  (d.path / "no/such/dir").string() +
+                  "' (the directory does not exist): No such file or directory");
+    }
+    SUBCASE("a file where a directory should be") {
+        spit(d.path / "plain", "");
+        const std::string path = (d.path / "plain/r.json").string();
+        CHECK(exception_text([&] { rs::write_file_atomically(path, "x"); }) ==
+              "cannot write '" + path + "': cannot create a temporary file in '" +
+                  (d.path / "plain").string() +
+                  "' (a component of the path is not a directory): Not a directory");
+    }
+    SUBCASE("a read-only directory") {
+        if (::geteuid() == 0) {
+            MESSAGE("running as root, which ignores directory permissions: skipped");
+            return;
+        }
+        fs::permissions(d.path, fs::perms::owner_read | fs::perms::owner_exec);
+        const std::string path = (d.path / "r.json").string();
+        CHECK(exception_text([&] { rs::write_file_atomically(path, "x"); }) ==
+              "cannot write '" + path + "': cannot create a temporary file in '" + d.path.string() +
+                  "' (no permission to write there): Permission denied");
+    }
+    SUBCASE("an empty path") {
+        CHECK_THROWS_WITH_AS(rs::write_file_atomically("", "x"),
+                             "cannot write a results file: the path is empty", std::invalid_argument);
+    }
+}
+
+TEST_CASE("a writer killed in the middle of a write leaves the old file intact") {
+    temp_dir d;
+    const std::string path = (d.path / "r.json").string();
+    spit(path, "old contents");
+    int ready[2];
+    REQUIRE(::pipe(ready) == 0);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        // Writes a byte at a time, slowly, and says when it has started.
+        bool told = false;
+        const rs::write_function slow = [&](int fd, const char* data, std::size_t) -> ssize_t {
+            if (!told) {
+                told = true;
+                (void)!::write(ready[1], "x", 1);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            return ::write(fd, data, 1);
+        };
+        try {
+            rs::write_file_atomically(path, std::string(100000, 'n'), slow);
+        } catch (...) {
+        }
+        ::_exit(0);
+    }
+    char c;
+    REQUIRE(::read(ready[0], &c, 1) == 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    CHECK(WIFSIGNALED(status));
+    CHECK(slurp(path) == "old contents");
+    // SIGKILL cannot be cleaned up after: the partial temporary file is left, under a name that
+    // says what it is, and is never mistaken for the results file.
+    std::size_t temps = 0;
+    for (const auto& e : fs::directory_iterator(d.path)) {
+        const std::string name = e.path().filename().string();
+        if (name != "r.json") {
+            CHECK(name.rfind(".r.json.tmp-", 0) == 0);
+            ++temps;
+        }
+    }
+    CHECK(temps == 1u);
+    ::close(ready[0]);
+    ::close(ready[1]);
+}
+
+TEST_CASE("the reader refuses what is not a results file of our schema, naming the file") {
+    temp_dir d;
+    const std::string p = (d.path / "x.json").string();
+    SUBCASE("missing") {
+        CHECK(exception_text([&] { rs::read_document(p); }) ==
+              "cannot read results file '" + p + "': No such file or directory");
+    }
+    SUBCASE("broken JSON") {
+        spit(p, "{\"context\": {\"date\": ");
+        const std::string msg = exception_text([&] { rs::read_document(p); });
+        CHECK(msg.rfind("results file '" + p + "' is not valid JSON: parse error at line 1, column 22", 0) == 0);
+    }
+    SUBCASE("garbage bytes") {
+        spit(p, std::string("\x89PNG\r\n\x1a\n", 8));
+        CHECK(exception_text([&] { rs::read_document(p); }).rfind("results file '" + p + "' is not valid JSON: ", 0) == 0);
+    }
+    SUBCASE("plain Google Benchmark JSON") {
+        spit(p, R"({"context": {}, "benchmarks": []})");
+        CHECK(exception_text([&] { rs::read_document(p); }) ==
+              "results file '" + p +
+                  "' is not an ec2bench results file: it has no \"ec2bench\" object (a plain "
+                  "Google Benchmark file? Google Benchmark's tools/compare.py reads those)");
+    }
+    SUBCASE("another schema version") {
+        spit(p, R"({"context": {}, "benchmarks": [], "ec2bench": {"schema_version": 2}})");
+        CHECK(exception_text([&] { rs::read_document(p); }) ==
+              "results file '" + p + "' has schema version 2; this ec2bench (" +
+                  ec2bench::version_string() + ") reads version 1");
+    }
+    SUBCASE("not an object") {
+        spit(p, "[1, 2, 3]");
+        CHECK(exception_text([&] { rs::read_document(p); }) == "results file '" + p + "' is not a JSON object");
+    }
+    SUBCASE("a benchmark without a name") {
+        spit(p, R"({"context": {}, "benchmarks": [{"name": "a"}, {"real_time": 1}], "ec2bench": {"schema_version": 1}})");
+        CHECK(exception_text([&] { rs::read_document(p); }) ==
+              "results file '" + p + "': benchmarks[1] is not an object with a string \"name\"");
+    }
+}
+
+namespace {
+
+// Runs one tiny registered benchmark through a capture reporter.
+struct captured {
+    std::string json;
+    std::string mid_run_json;
+    std::map<std::string, eg::run_extras> extras;
+};
+
+class snapshot_display : public benchmark::BenchmarkReporter {
+public:
+    eg::capture_reporter* cap = nullptr;
+    std::string snapshot;
+    bool ReportContext(const Context&) override { return true; }
+    void ReportRuns(const std::vector<Run>&) override {
+        if (snapshot.empty() && cap != nullptr) snapshot = cap->json();
+    }
+};
+
+captured run_tiny_benchmarks() {
+    static bool initialised = false;
+    if (!initialised) {
+        static char prog[] = "test";
+        static char min_time[] = "--benchmark_min_time=0.01";
+        static char* argv[] = {prog, min_time, nullptr};
+        int argc = 2;
+        benchmark::Initialize(&argc, argv);
+        initialised = true;
+    }
+    benchmark::ClearRegisteredBenchmarks();
+    eg::extras_table::instance().clear();
+    benchmark::RegisterBenchmark("tiny/add", [](benchmark::State& st) {
+        int x = 0;
+        for (auto _ : st) benchmark::DoNotOptimize(x += 1);
+        st.counters["valid"] = 1;
+        eg::extras_table::instance().set("tiny/add", {{{"isa", "none"}}, {{"expected", 42}}, {"a warning"}});
+    });
+    benchmark::RegisterBenchmark("tiny/fails", [](benchmark::State& st) {
+        st.SkipWithError("validation failed: array a");
+        for (auto _ : st) {
+        }
+    });
+    snapshot_display display;
+    eg::capture_reporter cap(&display);
+    display.cap = &cap;
+    benchmark::RunSpecifiedBenchmarks(&cap);
+    benchmark::ClearRegisteredBenchmarks();
+    return {cap.json(), display.snapshot, cap.extras()};
+}
+
+}  // namespace
+
+TEST_CASE("a captured run becomes a results document that round-trips") {
+    const captured c = run_tiny_benchmarks();
+    const auto gb = nlohmann::json::parse(c.json);
+    REQUIRE(gb["benchmarks"].size() == 2u);
+    CHECK(gb["benchmarks"][0]["name"] == "tiny/add");
+    CHECK(gb["benchmarks"][1]["error_occurred"] == true);
+    CHECK(gb["context"].contains("host_name"));  // Google Benchmark's own, before we redact
+
+    // Mid-run (after the first benchmark), the capture is already a complete JSON document.
+    const auto partial = nlohmann::json::parse(c.mid_run_json);
+    CHECK(partial["benchmarks"].size() == 1u);
+
+    ec2bench::system::host_info host;
+    host.architecture = "x86_64";
+    host.cpu_model = "Test CPU";
+    ec2bench::system::ec2_info ec2;
+    ec2.on_ec2 = true;
+    ec2.instance_type = {"m6i.large", ec2bench::system::fact_source::imdsv2};
+    ec2.account_id = {"123456789012", ec2bench::system::fact_source::imdsv2};
+    rs::run_metadata meta;
+    meta.started_at = "2026-11-23T10:00:00Z";
+    meta.finished_at = "2026-11-23T10:01:00Z";
+    meta.command = {"ec2bench", "run", "--quick"};
+    meta.preset = "quick";
+    const nlohmann::json doc = rs::make_document(c.json, host, ec2, c.extras, meta);
+
+    CHECK_FALSE(doc["context"].contains("host_name"));
+    CHECK(doc["context"]["executable"].get<std::string>().find('/') == std::string::npos);
+    CHECK(doc["benchmarks"] == gb["benchmarks"]);  // Google Benchmark's runs, unchanged
+    CHECK(doc["ec2bench"]["schema_version"] == 1);
+    CHECK(doc["ec2bench"]["ec2"]["instance_type"]["value"] == "m6i.large");
+    CHECK(doc["ec2bench"]["ec2"]["instance_type"]["source"] == "imdsv2");
+    CHECK_FALSE(doc["ec2bench"]["ec2"].contains("account_id"));
+    CHECK(doc.dump().find("123456789012") == std::string::npos);
+    CHECK(doc["ec2bench"]["benchmarks"]["tiny/add"]["facts"]["isa"] == "none");
+    CHECK(doc["ec2bench"]["benchmarks"]["tiny/add"]["values"]["expected"] == 42);
+    CHECK(doc["ec2bench"]["benchmarks"]["tiny/add"]["warnings"][0] == "a warning");
+
+    temp_dir d;
+    const std::string path = (d.path / "run.json").string();
+    rs::write_document(path, doc);
+    CHECK(rs::read_document(path) == doc);
+
+    // With identifiers asked for, the account id and host name are kept.
+    meta.include_identifiers = true;
+    const nlohmann::json with_ids = rs::make_document(c.json, host, ec2, c.extras, meta);
+    CHECK(with_ids["context"].contains("host_name"));
+    CHECK(with_ids["ec2bench"]["ec2"]["account_id"]["value"] == "123456789012");
+
+    // The sample for the JSON Schema test (tests/validate_schema.py).
+    if (const char* out = std::getenv("EC2BENCH_SAMPLE_RESULTS")) rs::write_document(out, doc);
+}

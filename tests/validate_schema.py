@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Validates results files against docs/results.schema.json with python3-jsonschema.
+
+    validate_schema.py <schema.json> <results.json>...
+
+Also checks that the schema itself is a valid draft 2020-12 schema, and that it rejects a
+results file with an identifier in it (so the privacy rule in the schema is live).
+"""
+import copy
+import json
+import sys
+
+import jsonschema
+
+
+def main():
+    schema = json.load(open(sys.argv[1]))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sys.argv[2:]:
+        doc = json.load(open(path))
+        errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
+        for e in errors:
+            print(f"{path}: {'/'.join(str(p) for p in e.path)}: {e.message}")
+        if errors:
+            return 1
+        # The schema must refuse identifiers when they were not asked for.
+        if not doc["ec2bench"]["include_identifiers"]:
+            leaked = copy.deepcopy(doc)
+            leaked["ec2bench"]["ec2"]["account_id"] = {"value": "123456789012", "source": "imdsv2"}
+            if validator.is_valid(leaked):
+                print(f"{path}: the schema accepts an account id without include_identifiers")
+                return 1
+            leaked = copy.deepcopy(doc)
+            leaked["context"]["host_name"] = "ip-10-0-0-12"
+            if validator.is_valid(leaked):
+                print(f"{path}: the schema accepts a host name without include_identifiers")
+                return 1
+        print(f"{path}: valid")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
