@@ -23,8 +23,17 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define EC2BENCH_STATS_UNLIKELY(x) __builtin_expect(!!(x), 0)
+// The recorder's state stays in registers only if nothing it calls takes its address: the
+// slow path must be inlined even where the inliner's budget says otherwise.
+#define EC2BENCH_STATS_ALWAYS_INLINE __attribute__((always_inline)) inline
+#define EC2BENCH_STATS_ASSUME(x) \
+    do {                          \
+        if (!(x)) __builtin_unreachable(); \
+    } while (false)
 #else
+#define EC2BENCH_STATS_ASSUME(x) static_cast<void>(0)
 #define EC2BENCH_STATS_UNLIKELY(x) (x)
+#define EC2BENCH_STATS_ALWAYS_INLINE inline
 #endif
 
 namespace ec2bench::stats {
@@ -41,14 +50,19 @@ enum class bucket_point {
 
 namespace detail {
 
-/// The index of the highest set bit of v != 0: one LZCNT or BSR.
-constexpr int highest_bit(std::uint64_t v) noexcept {
+/// The number of leading zero bits of v, 64 for 0: one LZCNT where the CPU has it (x86-64-v3,
+/// Zen, Haswell on), else CLZ of v | 1 (the same for every v but 0, which the caller's tables
+/// treat alike: both mean "shift 0").
+constexpr std::uint64_t leading_zeros(std::uint64_t v) noexcept {
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__LZCNT__) && defined(__x86_64__)
+    if (!__builtin_is_constant_evaluated()) return __builtin_ia32_lzcnt_u64(v);
+#endif
 #if defined(__GNUC__) || defined(__clang__)
-    return 63 - __builtin_clzll(v);
+    return static_cast<std::uint64_t>(static_cast<unsigned>(__builtin_clzll(v | 1)));
 #else
-    int b = 0;
-    while (v >>= 1) ++b;
-    return b;
+    std::uint64_t n = 63;
+    for (v |= 1; v >>= 1;) --n;
+    return n;
 #endif
 }
 
@@ -97,15 +111,102 @@ public:
     using value_type = std::uint64_t;
     using count_type = Count;
 
+private:
+    /// Count, sum, extremes and the fast range [min, min + width): a value inside it needs no
+    /// clamping and changes neither extreme, so record() tests one unsigned difference instead
+    /// of three comparisons. width is 0 (nothing is inside) while empty, and while every value
+    /// so far was clamped.
+    struct tally {
+        std::uint64_t count = 0;
+        std::uint64_t sum_lo = 0;  // the 128-bit sum, in halves for record()
+        std::uint64_t sum_hi = 0;
+
+        EC2BENCH_STATS_ALWAYS_INLINE uint128 sum() const noexcept { return (static_cast<uint128>(sum_hi) << 64) | sum_lo; }
+        EC2BENCH_STATS_ALWAYS_INLINE void add_sum(uint128 s) noexcept {
+            const uint128 total = sum() + s;
+            sum_lo = static_cast<std::uint64_t>(total);
+            sum_hi = static_cast<std::uint64_t>(total >> 64);
+        }
+        value_type min = std::numeric_limits<value_type>::max();
+        value_type max = 0;
+        std::uint64_t clamped = 0;
+        std::uint64_t width = 0;
+
+        /// The slow path: v (recorded n times) is outside the fast range. Returns v clamped.
+        EC2BENCH_STATS_ALWAYS_INLINE value_type widen(value_type v, std::uint64_t n) noexcept {
+            min = v < min ? v : min;
+            max = v > max ? v : max;
+            if (v > MaxValue) {
+                clamped += n;
+                v = MaxValue;
+            }
+            refresh();
+            return v;
+        }
+
+        /// Adds another tally (of values whose buckets were counted elsewhere).
+        EC2BENCH_STATS_ALWAYS_INLINE void add(const tally& o) noexcept {
+            if (o.count == 0) return;
+            count += o.count;
+            add_sum(o.sum());
+            min = o.min < min ? o.min : min;
+            max = o.max > max ? o.max : max;
+            clamped += o.clamped;
+            refresh();
+        }
+
+        EC2BENCH_STATS_ALWAYS_INLINE void refresh() noexcept {
+            const value_type top = max < MaxValue ? max : MaxValue;
+            // top - min + 1 wraps to 0 for the full 64-bit range: always slow, still right.
+            width = count == 0 || min > top ? 0 : top - min + 1;
+        }
+    };
+
+    /// Per leading-zero count of v: the shift that keeps a bucket's significant bits,
+    /// and the index of the first bucket of that power of two minus (its lowest value >> shift).
+    struct layout_tables {
+        std::uint64_t shift[65];
+        std::uint64_t offset[65];
+    };
+    static constexpr layout_tables make_layout() noexcept {
+        layout_tables t{};
+        for (unsigned lz = 0; lz < 65; ++lz) {  // lz = 64 is v = 0
+            const unsigned msb = 63u - (lz < 64 ? lz : 63u);
+            const unsigned shift = msb > SubBucketBits ? msb - SubBucketBits : 0u;
+            t.shift[lz] = shift;
+            t.offset[lz] = std::uint64_t{shift} << SubBucketBits;
+        }
+        return t;
+    }
+    static constexpr layout_tables layout = make_layout();
+
+    EC2BENCH_STATS_ALWAYS_INLINE static void record_into(tally& t, Count* counts,
+                                                         value_type v) noexcept {
+        ++t.count;
+        // 128-bit add as add + adc: GCC otherwise spends a register and an xor on the zero.
+        t.sum_lo += v;
+        t.sum_hi += t.sum_lo < v;
+        if (EC2BENCH_STATS_UNLIKELY(v - t.min >= t.width)) {
+            ++counts[bucket_index(t.widen(v, 1))];
+        } else {
+            // Inside the fast range v <= MaxValue; saying so lets GCC see the index in bounds.
+            EC2BENCH_STATS_ASSUME(v <= MaxValue);
+            ++counts[bucket_index(v)];
+        }
+    }
+
+public:
+
     static constexpr unsigned sub_bucket_bits = SubBucketBits;
     static constexpr value_type max_value = MaxValue;
 
     /// The bucket of v (v <= MaxValue): shift = max(0, msb(v) - SubBucketBits) drops the bits
     /// below the bucket's resolution; (shift << SubBucketBits) + (v >> shift) is contiguous.
     static constexpr std::size_t bucket_index(value_type v) noexcept {
-        constexpr value_type floor_bit = value_type{1} << SubBucketBits;
-        const auto shift = static_cast<unsigned>(detail::highest_bit(v | floor_bit)) - SubBucketBits;
-        return (std::size_t{shift} << SubBucketBits) + static_cast<std::size_t>(v >> shift);
+        // Two small tables indexed by the leading-zero count replace the arithmetic on the
+        // shift: lzcnt, one load, shrx, one add from memory.
+        const std::uint64_t lz = detail::leading_zeros(v);
+        return static_cast<std::size_t>((v >> layout.shift[lz]) + layout.offset[lz]);
     }
 
     /// The number of buckets: enough for 0 to MaxValue.
@@ -148,33 +249,14 @@ public:
     ~log_linear_histogram() = default;
 
     /// Counts v once.
-    void record(value_type v) noexcept {
-        ++count_;
-        sum_ += v;
-        min_ = v < min_ ? v : min_;
-        max_ = v > max_ ? v : max_;
-        if constexpr (MaxValue != std::numeric_limits<value_type>::max()) {
-            if (EC2BENCH_STATS_UNLIKELY(v > MaxValue)) {
-                ++clamped_;
-                v = MaxValue;
-            }
-        }
-        ++counts_[bucket_index(v)];
-    }
+    void record(value_type v) noexcept { record_into(t_, counts_.get(), v); }
 
     /// Counts v n times (n = 0 records nothing).
     void record(value_type v, std::uint64_t n) noexcept {
         if (n == 0) return;
-        count_ += n;
-        sum_ += static_cast<uint128>(v) * n;
-        min_ = v < min_ ? v : min_;
-        max_ = v > max_ ? v : max_;
-        if constexpr (MaxValue != std::numeric_limits<value_type>::max()) {
-            if (v > MaxValue) {
-                clamped_ += n;
-                v = MaxValue;
-            }
-        }
+        t_.count += n;
+        t_.add_sum(static_cast<uint128>(v) * n);
+        v = t_.widen(v, n);
         counts_[bucket_index(v)] += static_cast<Count>(n);
     }
 
@@ -190,43 +272,20 @@ public:
         recorder& operator=(const recorder&) = delete;
         ~recorder() { flush(); }
 
-        void record(value_type v) noexcept {
-            ++count_;
-            sum_ += v;
-            min_ = v < min_ ? v : min_;
-            max_ = v > max_ ? v : max_;
-            if constexpr (MaxValue != std::numeric_limits<value_type>::max()) {
-                if (EC2BENCH_STATS_UNLIKELY(v > MaxValue)) {
-                    ++clamped_;
-                    v = MaxValue;
-                }
-            }
-            ++counts_[bucket_index(v)];
+        EC2BENCH_STATS_ALWAYS_INLINE void record(value_type v) noexcept {
+            record_into(t_, counts_, v);
         }
 
         /// Publishes what was recorded so far into the histogram.
-        void flush() noexcept {
-            if (count_ == 0) return;
-            h_->count_ += count_;
-            h_->sum_ += sum_;
-            h_->min_ = std::min(h_->min_, min_);
-            h_->max_ = std::max(h_->max_, max_);
-            h_->clamped_ += clamped_;
-            count_ = 0;
-            sum_ = 0;
-            min_ = std::numeric_limits<value_type>::max();
-            max_ = 0;
-            clamped_ = 0;
+        EC2BENCH_STATS_ALWAYS_INLINE void flush() noexcept {
+            h_->t_.add(t_);
+            t_ = tally{};
         }
 
     private:
         log_linear_histogram* h_;
         Count* counts_;
-        std::uint64_t count_ = 0;
-        uint128 sum_ = 0;
-        value_type min_ = std::numeric_limits<value_type>::max();
-        value_type max_ = 0;
-        std::uint64_t clamped_ = 0;
+        tally t_;
     };
 
     /// Records n values at `values` with the hot state in registers.
@@ -245,51 +304,43 @@ public:
 
     /// Adds other's counts: afterwards this histogram is what recording both inputs would give.
     void merge(const log_linear_histogram& other) noexcept {
-        if (other.count_ == 0) return;
-        const std::size_t lo = bucket_index(std::min(other.min_, MaxValue));
-        const std::size_t hi = bucket_index(std::min(other.max_, MaxValue));
+        if (other.t_.count == 0) return;
+        const std::size_t lo = bucket_index(std::min(other.t_.min, MaxValue));
+        const std::size_t hi = bucket_index(std::min(other.t_.max, MaxValue));
         Count* dst = counts_.get();
         const Count* src = other.counts_.get();
         for (std::size_t i = lo; i <= hi; ++i) dst[i] += src[i];
-        count_ += other.count_;
-        sum_ += other.sum_;
-        min_ = std::min(min_, other.min_);
-        max_ = std::max(max_, other.max_);
-        clamped_ += other.clamped_;
+        t_.add(other.t_);
     }
 
     /// Forgets every value.
     void reset() noexcept {
-        if (count_ != 0) {
-            const std::size_t lo = bucket_index(std::min(min_, MaxValue));
-            const std::size_t hi = bucket_index(std::min(max_, MaxValue));
+        if (t_.count != 0) {
+            const std::size_t lo = bucket_index(std::min(t_.min, MaxValue));
+            const std::size_t hi = bucket_index(std::min(t_.max, MaxValue));
             std::memset(counts_.get() + lo, 0, (hi - lo + 1) * sizeof(Count));
         }
-        count_ = 0;
-        sum_ = 0;
-        min_ = std::numeric_limits<value_type>::max();
-        max_ = 0;
-        clamped_ = 0;
+        t_ = tally{};
     }
 
     /// The number of values recorded, exact.
-    std::uint64_t count() const noexcept { return count_; }
-    bool empty() const noexcept { return count_ == 0; }
+    std::uint64_t count() const noexcept { return t_.count; }
+    bool empty() const noexcept { return t_.count == 0; }
     /// The smallest value recorded, exact (UINT64_MAX when empty).
-    value_type min() const noexcept { return min_; }
+    value_type min() const noexcept { return t_.min; }
     /// The largest value recorded, exact, even when above MaxValue (0 when empty).
-    value_type max() const noexcept { return max_; }
+    value_type max() const noexcept { return t_.max; }
     /// The sum of the values recorded, exact (128 bits cannot overflow: at most 2^64 values of
     /// at most 2^64 - 1).
-    uint128 sum() const noexcept { return sum_; }
+    uint128 sum() const noexcept { return t_.sum(); }
     /// The mean of the values recorded, from the exact sum (NaN when empty).
     double mean() const noexcept {
-        return count_ == 0 ? std::numeric_limits<double>::quiet_NaN()
-                           : static_cast<double>(static_cast<long double>(sum_) /
-                                                 static_cast<long double>(count_));
+        return t_.count == 0 ? std::numeric_limits<double>::quiet_NaN()
+                           : static_cast<double>(static_cast<long double>(t_.sum()) /
+                                                 static_cast<long double>(t_.count));
     }
     /// How many values were above MaxValue and counted in the top bucket.
-    std::uint64_t clamped() const noexcept { return clamped_; }
+    std::uint64_t clamped() const noexcept { return t_.clamped; }
 
     /// The count in bucket i.
     Count bucket(std::size_t i) const noexcept { return counts_[i]; }
@@ -328,9 +379,9 @@ public:
     ///     h.for_each_bucket([&](const auto& b) { out << b.lower << ' ' << b.count << '\n'; });
     template <class F>
     void for_each_bucket(F&& f) const {
-        if (count_ == 0) return;
-        const std::size_t lo = bucket_index(std::min(min_, MaxValue));
-        const std::size_t hi = bucket_index(std::min(max_, MaxValue));
+        if (t_.count == 0) return;
+        const std::size_t lo = bucket_index(std::min(t_.min, MaxValue));
+        const std::size_t hi = bucket_index(std::min(t_.max, MaxValue));
         for (std::size_t i = lo; i <= hi; ++i) {
             if (counts_[i] != 0) f(bucket_info{bucket_lower(i), bucket_upper(i), counts_[i]});
         }
@@ -352,18 +403,14 @@ private:
 
     void copy_from(const log_linear_histogram& other) {
         std::memcpy(counts_.get(), other.counts_.get(), bucket_count * sizeof(Count));
-        count_ = other.count_;
-        sum_ = other.sum_;
-        min_ = other.min_;
-        max_ = other.max_;
-        clamped_ = other.clamped_;
+        t_ = other.t_;
     }
 
     double value_at(std::size_t i, std::uint64_t rank, bucket_point point) const noexcept {
-        if (rank == 1) return static_cast<double>(min_);
-        if (rank == count_) return static_cast<double>(max_);
-        const auto lo = static_cast<double>(std::max(bucket_lower(i), min_));
-        const auto hi = static_cast<double>(std::min(bucket_upper(i), max_));
+        if (rank == 1) return static_cast<double>(t_.min);
+        if (rank == t_.count) return static_cast<double>(t_.max);
+        const auto lo = static_cast<double>(std::max(bucket_lower(i), t_.min));
+        const auto hi = static_cast<double>(std::min(bucket_upper(i), t_.max));
         switch (point) {
             case bucket_point::upper: return hi;
             case bucket_point::lower: return lo;
@@ -377,35 +424,49 @@ private:
     std::vector<double> quantiles_of(const char* fn, const double* qs, std::size_t nq,
                                      bucket_point point) const {
         for (std::size_t i = 0; i < nq; ++i) detail::check_probability(fn, qs[i]);
-        if (count_ == 0) {
+        if (t_.count == 0) {
             throw std::invalid_argument(std::string(fn) +
                                         ": the histogram is empty: record at least one value");
         }
         // Targets in ascending rank; one pass over the buckets from min's to max's.
         std::vector<std::pair<std::uint64_t, std::size_t>> targets(nq);
-        for (std::size_t i = 0; i < nq; ++i) targets[i] = {detail::nearest_rank(count_, qs[i]), i};
+        for (std::size_t i = 0; i < nq; ++i) targets[i] = {detail::nearest_rank(t_.count, qs[i]), i};
         std::sort(targets.begin(), targets.end());
         std::vector<double> out(nq);
-        const std::size_t lo = bucket_index(std::min(min_, MaxValue));
-        const std::size_t hi = bucket_index(std::min(max_, MaxValue));
+        const std::size_t lo = bucket_index(std::min(t_.min, MaxValue));
+        const std::size_t hi = bucket_index(std::min(t_.max, MaxValue));
         const Count* c = counts_.get();
         std::uint64_t seen = 0;
         std::size_t t = 0;
         std::size_t i = lo;
-        for (; i <= hi && t < nq; ++i) {
+        // Blocks of 16 buckets are summed with SIMD and skipped whole until one holds the next
+        // target rank; only that block is scanned bucket by bucket.
+        constexpr std::size_t block = 16;
+        while (t < nq && i <= hi) {
+            const std::uint64_t next = targets[t].first;
+            if (i + block <= hi + 1) {
+                std::uint64_t s = 0;
+                for (std::size_t j = 0; j < block; ++j) s += c[i + j];
+                if (seen + s < next) {
+                    seen += s;
+                    i += block;
+                    continue;
+                }
+            }
             seen += c[i];
             while (t < nq && targets[t].first <= seen) {
                 out[targets[t].second] = value_at(i, targets[t].first, point);
                 ++t;
             }
+            ++i;
         }
         if constexpr (sizeof(Count) < sizeof(std::uint64_t)) {
             // A 32-bit bucket that wrapped loses a multiple of 2^32 from the total.
             for (; i <= hi; ++i) seen += c[i];
-            if (seen != count_) {
+            if (seen != t_.count || t < nq) {
                 throw std::overflow_error(
                     std::string(fn) + ": a bucket's 32-bit count overflowed (" +
-                    std::to_string(count_) + " values recorded, " + std::to_string(seen) +
+                    std::to_string(t_.count) + " values recorded, " + std::to_string(seen) +
                     " counted): use Count = std::uint64_t");
             }
         }
@@ -413,11 +474,7 @@ private:
     }
 
     std::unique_ptr<Count[], detail::free_deleter> counts_;
-    std::uint64_t count_ = 0;
-    uint128 sum_ = 0;
-    value_type min_ = std::numeric_limits<value_type>::max();
-    value_type max_ = 0;
-    std::uint64_t clamped_ = 0;
+    tally t_;
 };
 
 /// Nanosecond latencies from 1 ns to one hour at HdrHistogram's 3 significant digits: buckets
@@ -428,5 +485,7 @@ using latency_histogram = log_linear_histogram<10, std::uint64_t{3'600'000'000'0
 }  // namespace ec2bench::stats
 
 #undef EC2BENCH_STATS_UNLIKELY
+#undef EC2BENCH_STATS_ALWAYS_INLINE
+#undef EC2BENCH_STATS_ASSUME
 
 #endif  // EC2BENCH_STATS_HISTOGRAM_HPP
