@@ -11,4 +11,9 @@
 #include <ec2bench/detail/thread_team.hpp>
 #include <ec2bench/detail/unique_fd.hpp>
 
+#include <ec2bench/stats/compare.hpp>
+#include <ec2bench/stats/histogram.hpp>
+#include <ec2bench/stats/quantile.hpp>
+#include <ec2bench/stats/summary.hpp>
+
 #endif  // EC2BENCH_EC2BENCH_HPP

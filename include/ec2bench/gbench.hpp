@@ -4,4 +4,7 @@
 
 #include <ec2bench/ec2bench.hpp>
 
+#include <ec2bench/gbench/flags.hpp>
+#include <ec2bench/gbench/stats.hpp>
+
 #endif  // EC2BENCH_GBENCH_HPP
