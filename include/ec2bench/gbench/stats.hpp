@@ -77,7 +77,8 @@ void record_loop(benchmark::State& state, Histogram& h, const std::uint64_t* lat
 /// - stats/sample_buffer/record: storing raw samples into a preallocated buffer (the floor);
 ///   stats/sample_buffer/record_cached does the same into a 32 KiB buffer that stays in L1.
 /// - stats/histogram/record (through a recorder, the hot-loop API), .../record_direct
-///   (histogram::record) and .../record_batch, into a latency_histogram;
+///   (histogram::record) and .../record_batch, into a latency_histogram, and .../record_u32
+///   through a recorder into the same layout with 32-bit counts (half the cache footprint);
 /// - stats/histogram/quantiles: seven quantiles of a 1 ns to 10 s histogram at 3 significant
 ///   digits holding values at both ends (the whole range is walked);
 /// - stats/exact/quantiles/<n>: p50, p95, p99 and p99.9 of n lognormal doubles by selection,
@@ -132,6 +133,14 @@ inline std::vector<benchmark::internal::Benchmark*> register_stats(
         "stats/histogram/record", [latencies, n_lat](benchmark::State& state) {
             stats::latency_histogram h;
             ec2bench::detail::do_not_optimize(h);  // escapes: the sum, min and max stay live
+            detail::record_loop(state, h, latencies->data(), n_lat);
+            ec2bench::detail::do_not_optimize(h);
+            detail::set_items(state, n_lat);
+        }));
+    out.push_back(benchmark::RegisterBenchmark(
+        "stats/histogram/record_u32", [latencies, n_lat](benchmark::State& state) {
+            stats::log_linear_histogram<10, 3'600'000'000'000, std::uint32_t> h;
+            ec2bench::detail::do_not_optimize(h);
             detail::record_loop(state, h, latencies->data(), n_lat);
             ec2bench::detail::do_not_optimize(h);
             detail::set_items(state, n_lat);
