@@ -4,6 +4,11 @@
 
 #include <benchmark/benchmark.h>
 
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
 int main(int argc, char** argv) {
     ec2bench::gbench::stats_bench_options opt;
     ec2bench::gbench::flag_set flags(
@@ -17,6 +22,22 @@ int main(int argc, char** argv) {
         .add("latencies", "N", "latencies recorded per iteration (default 2^16)",
              [&](std::string_view v) {
                  opt.latencies = ec2bench::gbench::parse_count(v, "latencies");
+             })
+        .add("latency-sigma", "S", "sigma of the log of the recorded latencies (default 1)",
+             [&](std::string_view v) {
+                 std::size_t used = 0;
+                 const std::string text(v);
+                 double sigma = 0;
+                 try {
+                     sigma = std::stod(text, &used);
+                 } catch (const std::exception&) {
+                     used = 0;
+                 }
+                 if (used != text.size() || !(sigma > 0 && sigma <= 10)) {
+                     throw std::invalid_argument("--latency-sigma=" + text +
+                                                 ": expected a number in (0, 10], such as 0.5");
+                 }
+                 opt.latency_sigma = sigma;
              })
         .add("seed", "N", "seed of the generated samples",
              [&](std::string_view v) { opt.seed = ec2bench::gbench::parse_count(v, "seed"); });
