@@ -29,10 +29,12 @@ TEST_CASE("mann_whitney_u agrees with scipy.stats.mannwhitneyu, every method") {
         std::size_t i = 4;
         const auto n1 = std::stoull(c[i++]);
         std::vector<double> a;
-        for (std::size_t k = 0; k < n1; ++k) a.push_back(std::stod(c[i++]));
+        for (std::size_t k = 0; k < n1; ++k)
+            a.push_back(std::stod(c[i++]));
         const auto n2 = std::stoull(c[i++]);
         std::vector<double> b;
-        for (std::size_t k = 0; k < n2; ++k) b.push_back(std::stod(c[i++]));
+        for (std::size_t k = 0; k < n2; ++k)
+            b.push_back(std::stod(c[i++]));
         CAPTURE(c[1]);
         CAPTURE(n1);
         CAPTURE(n2);
@@ -53,7 +55,8 @@ TEST_CASE("mann_whitney_u agrees with scipy.stats.mannwhitneyu, every method") {
 TEST_CASE("auto chooses as scipy does: exact for a sample of at most 8 without ties") {
     const std::vector<double> small{1, 2, 3};
     std::vector<double> large;
-    for (int i = 0; i < 100; ++i) large.push_back(i + 0.5);
+    for (int i = 0; i < 100; ++i)
+        large.push_back(i + 0.5);
     CHECK(mann_whitney_u(small, large).method == mwu_method::exact);
     std::vector<double> nine{1, 2, 3, 4, 5, 6, 7, 8, 9};
     std::vector<double> nine_b{1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5};

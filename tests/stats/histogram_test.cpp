@@ -18,7 +18,8 @@ namespace {
 // HdrHistogram_c's counts_index_for (src/hdr_histogram.c) with unit_magnitude 0, transcribed:
 // the layout we claim to share.
 std::size_t hdr_counts_index(std::uint64_t value, int significant_digits) {
-    const auto largest_single_unit = static_cast<std::int64_t>(2 * std::pow(10, significant_digits));
+    const auto largest_single_unit =
+        static_cast<std::int64_t>(2 * std::pow(10, significant_digits));
     const auto sub_bucket_count_magnitude =
         static_cast<std::int32_t>(std::ceil(std::log2(static_cast<double>(largest_single_unit))));
     const std::int32_t sub_bucket_half_count_magnitude = sub_bucket_count_magnitude - 1;
@@ -34,9 +35,10 @@ std::size_t hdr_counts_index(std::uint64_t value, int significant_digits) {
 }
 
 std::vector<double> test_qs() {
-    std::vector<double> qs{0.0, 1e-6, 1e-4, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95,
-                           0.99, 0.995, 0.999, 0.9999, 0.99999, 1.0};
-    for (int i = 1; i < 200; ++i) qs.push_back(i / 200.0);
+    std::vector<double> qs{0.0,  1e-6, 1e-4, 0.001, 0.01,  0.05,  0.1,    0.25,    0.5,
+                           0.75, 0.9,  0.95, 0.99,  0.995, 0.999, 0.9999, 0.99999, 1.0};
+    for (int i = 1; i < 200; ++i)
+        qs.push_back(i / 200.0);
     return qs;
 }
 
@@ -44,7 +46,8 @@ std::vector<double> test_qs() {
 template <class H>
 void check_within_bound(const std::vector<std::uint64_t>& values, const char* what) {
     H h;
-    for (auto v : values) h.record(v);
+    for (auto v : values)
+        h.record(v);
     const auto qs = test_qs();
     const auto exact = quantiles(values, qs);  // inverted_cdf: the same rank
     const auto up = h.quantiles(qs, bucket_point::upper);
@@ -85,7 +88,8 @@ TEST_CASE("the layout is HdrHistogram's: exact below 2^(bits+1), then 2^bits buc
             CHECK(H::bucket_index(v) == hdr_counts_index(v, 3));
         }
     }
-    for (std::uint64_t v = 0; v < 2048; ++v) CHECK(H::bucket_index(v) == v);
+    for (std::uint64_t v = 0; v < 2048; ++v)
+        CHECK(H::bucket_index(v) == v);
     // Contiguous buckets, each [lower, upper] mapping to itself.
     for (std::size_t i = 0; i + 1 < H::bucket_count; ++i) {
         REQUIRE(H::bucket_index(H::bucket_lower(i)) == i);
@@ -173,8 +177,8 @@ TEST_CASE("values above MaxValue are clamped into the top bucket and counted, ne
     std::uint64_t total = 0;
     h.for_each_bucket([&](const H::bucket_info& b) { total += b.count; });
     CHECK(total == 5);
-    CHECK(h.quantile(0.0) == 10);           // rank 1: min, exact
-    CHECK(h.quantile(1.0) == 1'000'000);    // rank n: max, exact
+    CHECK(h.quantile(0.0) == 10);         // rank 1: min, exact
+    CHECK(h.quantile(1.0) == 1'000'000);  // rank n: max, exact
     CHECK(h.quantile(0.5) == H::bucket_upper(H::bucket_index(1000)));
 }
 
@@ -183,7 +187,8 @@ TEST_CASE("every histogram quantile is within its bound of the exact one") {
     SUBCASE("lognormal nanosecond latencies") {
         std::lognormal_distribution<double> d(std::log(50'000.0), 1.0);
         std::vector<std::uint64_t> v(200'000);
-        for (auto& x : v) x = static_cast<std::uint64_t>(d(rng));
+        for (auto& x : v)
+            x = static_cast<std::uint64_t>(d(rng));
         check_within_bound<latency_histogram>(v, "lognormal");
         check_within_bound<log_linear_histogram<10, 3'600'000'000'000, std::uint32_t>>(
             v, "lognormal, 32-bit counts");
@@ -191,24 +196,29 @@ TEST_CASE("every histogram quantile is within its bound of the exact one") {
     SUBCASE("uniform over six decades") {
         std::uniform_int_distribution<std::uint64_t> d(0, 1'000'000'000);
         std::vector<std::uint64_t> v(100'000);
-        for (auto& x : v) x = d(rng);
+        for (auto& x : v)
+            x = d(rng);
         check_within_bound<latency_histogram>(v, "uniform");
         check_within_bound<log_linear_histogram<5, 1'000'000'000>>(v, "uniform, 5 bits");
     }
     SUBCASE("heavy-tailed (Pareto, alpha 1.1)") {
         std::uniform_real_distribution<double> u(0.0, 1.0);
         std::vector<std::uint64_t> v(100'000);
-        for (auto& x : v) x = static_cast<std::uint64_t>(1000.0 * std::pow(1.0 - u(rng), -1.0 / 1.1));
-        std::replace_if(v.begin(), v.end(), [](std::uint64_t x) { return x > 3'000'000'000'000; },
-                        std::uint64_t{3'000'000'000'000});
+        for (auto& x : v)
+            x = static_cast<std::uint64_t>(1000.0 * std::pow(1.0 - u(rng), -1.0 / 1.1));
+        std::replace_if(
+            v.begin(), v.end(), [](std::uint64_t x) { return x > 3'000'000'000'000; },
+            std::uint64_t{3'000'000'000'000});
         check_within_bound<latency_histogram>(v, "pareto");
         check_within_bound<log_linear_histogram<2, 3'600'000'000'000>>(v, "pareto, 2 bits");
     }
     SUBCASE("small values are exact") {
         std::vector<std::uint64_t> v;
-        for (int i = 0; i < 5000; ++i) v.push_back(rng() % 2048);
+        for (int i = 0; i < 5000; ++i)
+            v.push_back(rng() % 2048);
         latency_histogram h;
-        for (auto x : v) h.record(x);
+        for (auto x : v)
+            h.record(x);
         const auto qs = test_qs();
         CHECK(h.quantiles(qs) == quantiles(v, qs));
         CHECK(h.quantiles(qs, bucket_point::midpoint) == quantiles(v, qs));
@@ -255,20 +265,24 @@ TEST_CASE("recorder and record_batch give exactly what record() gives") {
     std::mt19937_64 rng(5);
     std::lognormal_distribution<double> d(std::log(80'000.0), 1.5);
     std::vector<std::uint64_t> v(30'000);
-    for (auto& x : v) x = static_cast<std::uint64_t>(d(rng));
+    for (auto& x : v)
+        x = static_cast<std::uint64_t>(d(rng));
     v.push_back(5'000'000'000'000);  // clamped
     latency_histogram plain;
-    for (auto x : v) plain.record(x);
+    for (auto x : v)
+        plain.record(x);
     latency_histogram batched;
     batched.record_batch(v);
     latency_histogram via_recorder;
     {
         latency_histogram::recorder rec(via_recorder);
-        for (std::size_t i = 0; i < v.size() / 2; ++i) rec.record(v[i]);
+        for (std::size_t i = 0; i < v.size() / 2; ++i)
+            rec.record(v[i]);
         CHECK(via_recorder.count() == 0);  // not yet published
         rec.flush();
         CHECK(via_recorder.count() == v.size() / 2);
-        for (std::size_t i = v.size() / 2; i < v.size(); ++i) rec.record(v[i]);
+        for (std::size_t i = v.size() / 2; i < v.size(); ++i)
+            rec.record(v[i]);
     }
     for (const latency_histogram* h : {&batched, &via_recorder}) {
         CHECK(h->count() == plain.count());
@@ -284,7 +298,8 @@ TEST_CASE("recorder and record_batch give exactly what record() gives") {
 
 TEST_CASE("for_each_bucket walks the non-empty buckets in order; reset forgets everything") {
     latency_histogram h;
-    for (std::uint64_t v : {5u, 5u, 3000u, 3001u, 1'000'000u}) h.record(v);
+    for (std::uint64_t v : {5u, 5u, 3000u, 3001u, 1'000'000u})
+        h.record(v);
     std::vector<latency_histogram::bucket_info> seen;
     h.for_each_bucket([&](const latency_histogram::bucket_info& b) { seen.push_back(b); });
     REQUIRE(seen.size() == 3);
@@ -300,7 +315,8 @@ TEST_CASE("for_each_bucket walks the non-empty buckets in order; reset forgets e
     h.reset();
     CHECK(h.count() == 0);
     CHECK(h.sum() == 0);
-    for (std::size_t i = 0; i < latency_histogram::bucket_count; ++i) REQUIRE(h.bucket(i) == 0);
+    for (std::size_t i = 0; i < latency_histogram::bucket_count; ++i)
+        REQUIRE(h.bucket(i) == 0);
     h.record(77);
     CHECK(h.quantile(0.5) == 77);
 }
@@ -312,7 +328,8 @@ TEST_CASE("histogram quantiles refuse bad input with a clear error") {
                          "one value",
                          std::invalid_argument);
     h.record(10);
-    CHECK_THROWS_WITH_AS(h.quantile(1.01), "log_linear_histogram::quantile: q 1.01 is outside [0, 1]",
+    CHECK_THROWS_WITH_AS(h.quantile(1.01),
+                         "log_linear_histogram::quantile: q 1.01 is outside [0, 1]",
                          std::domain_error);
     CHECK_THROWS_WITH_AS(h.quantiles({0.5, std::nan("")}),
                          "log_linear_histogram::quantiles: q nan is outside [0, 1]",

@@ -17,7 +17,8 @@ inline std::vector<std::vector<std::string>> lines_starting(const std::string& t
         std::istringstream ls(line);
         std::vector<std::string> tok;
         std::string t;
-        while (ls >> t) tok.push_back(t);
+        while (ls >> t)
+            tok.push_back(t);
         if (!tok.empty() && tok[0] == tag) out.push_back(tok);
     }
     return out;

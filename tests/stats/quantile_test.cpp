@@ -46,15 +46,16 @@ numpy_oracle read_oracle() {
             ls >> name >> n;
             std::vector<double> v;
             std::string tok;
-            while (ls >> tok) v.push_back(std::stod(tok));
+            while (ls >> tok)
+                v.push_back(std::stod(tok));
             REQUIRE(v.size() == n);
             o.samples.emplace_back(name, v);
         } else {
             std::string q;
             std::string r;
             ls >> q >> r;
-            o.cases.push_back({o.samples.back().first, parse_quantile_method(head), std::stod(q),
-                               std::stod(r)});
+            o.cases.push_back(
+                {o.samples.back().first, parse_quantile_method(head), std::stod(q), std::stod(r)});
         }
     }
     return o;
@@ -111,7 +112,8 @@ TEST_CASE("quantiles() gives numpy's values for many q at once, in the order ask
                 order[i] = i % 2 == 0 ? qs.size() - 1 - i / 2 : i / 2;
             }
             std::vector<double> shuffled_q;
-            for (auto i : order) shuffled_q.push_back(qs[i]);
+            for (auto i : order)
+                shuffled_q.push_back(qs[i]);
             auto copy = x;
             const auto got = quantiles(x, shuffled_q, m);
             const auto got_in_place = quantiles_in_place(copy, shuffled_q, m);
@@ -172,13 +174,15 @@ TEST_CASE("multi-quantile selection equals sorting, for many ranks and random da
     std::lognormal_distribution<double> logn(3.0, 2.0);
     for (std::size_t n : {1u, 2u, 3u, 17u, 100u, 1000u, 10007u}) {
         std::vector<double> x(n);
-        for (auto& v : x) v = std::round(logn(rng));  // rounding makes ties
+        for (auto& v : x)
+            v = std::round(logn(rng));  // rounding makes ties
         auto sorted = x;
         std::sort(sorted.begin(), sorted.end());
         std::uniform_real_distribution<double> uq(0.0, 1.0);
         for (std::size_t nq : {1u, 4u, 7u, 30u, 100u}) {  // 100 q: past the planning limit
             std::vector<double> qs{0.0, 1.0};
-            while (qs.size() < nq + 1) qs.push_back(uq(rng));
+            while (qs.size() < nq + 1)
+                qs.push_back(uq(rng));
             const auto got = quantiles(x, qs);
             for (std::size_t j = 0; j < qs.size(); ++j) {
                 const auto k = static_cast<std::size_t>(
@@ -191,8 +195,9 @@ TEST_CASE("multi-quantile selection equals sorting, for many ranks and random da
                 const auto lo = static_cast<std::size_t>(std::floor(h));
                 const std::size_t hi = std::min(lo + 1, n - 1);
                 const double g = h - std::floor(h);
-                const double e = g >= 0.5 ? sorted[hi] - detail::product(sorted[hi] - sorted[lo], 1 - g)
-                                          : sorted[lo] + detail::product(sorted[hi] - sorted[lo], g);
+                const double e = g >= 0.5
+                                     ? sorted[hi] - detail::product(sorted[hi] - sorted[lo], 1 - g)
+                                     : sorted[lo] + detail::product(sorted[hi] - sorted[lo], g);
                 CHECK(lin[j] == e);
             }
         }
@@ -233,9 +238,10 @@ TEST_CASE("bad input gets a clear error") {
                              "quantile: the sample is empty: at least one value is needed",
                              std::invalid_argument);
         std::vector<double> e2;
-        CHECK_THROWS_WITH_AS(quantiles_in_place(e2, {0.5}),
-                             "quantiles_in_place: the sample is empty: at least one value is needed",
-                             std::invalid_argument);
+        CHECK_THROWS_WITH_AS(
+            quantiles_in_place(e2, {0.5}),
+            "quantiles_in_place: the sample is empty: at least one value is needed",
+            std::invalid_argument);
     }
     SUBCASE("NaN in the sample") {
         const std::vector<double> with_nan{1.0, 2.0, std::nan(""), 4.0};

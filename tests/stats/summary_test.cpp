@@ -25,7 +25,7 @@ TEST_CASE("summarize reports count, extremes, mean, sample stddev, cv and percen
     CHECK(s.stddev == doctest::Approx(std::sqrt(32.0 / 7.0)).epsilon(1e-15));
     CHECK(s.cv == doctest::Approx(std::sqrt(32.0 / 7.0) / 5).epsilon(1e-15));
     REQUIRE(s.percentiles.size() == 4);
-    CHECK(s.at(0.5) == 4);    // nearest rank: ceil(4) = 4th value
+    CHECK(s.at(0.5) == 4);  // nearest rank: ceil(4) = 4th value
     CHECK(s.at(0.9) == 9);
     CHECK(s.at(0.999) == 9);
     const auto t = summarize(std::vector<std::uint64_t>{30, 10, 20}, {0.0, 1.0, 0.5});
@@ -39,7 +39,8 @@ TEST_CASE("summarize reports count, extremes, mean, sample stddev, cv and percen
 TEST_CASE("the mean and stddev lose no digits on large offsets") {
     // Welford and naive sums of squares lose digits here; the corrected two-pass does not.
     std::vector<double> x;
-    for (int i = 0; i < 1000; ++i) x.push_back(1e9 + (i % 2 == 0 ? 1.0 : -1.0));
+    for (int i = 0; i < 1000; ++i)
+        x.push_back(1e9 + (i % 2 == 0 ? 1.0 : -1.0));
     const auto s = summarize(x);
     CHECK(s.mean == 1e9);
     CHECK(s.stddev == doctest::Approx(std::sqrt(1000.0 / 999.0)).epsilon(1e-12));
@@ -153,7 +154,8 @@ TEST_CASE("mean_ci is mean ± t s / sqrt(n) with scipy's t") {
     const auto ci = mean_ci(x);
     CHECK(ci.mean == 5);
     CHECK(ci.t == doctest::Approx(2.364624251592785).epsilon(1e-14));
-    CHECK(ci.standard_error == doctest::Approx(std::sqrt(32.0 / 7.0) / std::sqrt(8.0)).epsilon(1e-14));
+    CHECK(ci.standard_error ==
+          doctest::Approx(std::sqrt(32.0 / 7.0) / std::sqrt(8.0)).epsilon(1e-14));
     CHECK(ci.lower == doctest::Approx(3.2125120822041073).epsilon(1e-9));
     CHECK(ci.upper == doctest::Approx(6.7874879177958927).epsilon(1e-9));
     CHECK(ci.half_width == doctest::Approx(ci.t * ci.standard_error).epsilon(1e-15));

@@ -45,7 +45,8 @@ inline std::vector<std::uint64_t> lognormal_latencies_ns(std::size_t n, std::uin
     std::mt19937_64 rng(seed);
     std::lognormal_distribution<double> d(std::log(20'000.0), sigma);
     std::vector<std::uint64_t> v(n);
-    for (auto& x : v) x = static_cast<std::uint64_t>(d(rng)) + 1;
+    for (auto& x : v)
+        x = static_cast<std::uint64_t>(d(rng)) + 1;
     return v;
 }
 
@@ -53,7 +54,8 @@ inline std::vector<double> lognormal_doubles(std::size_t n, std::uint64_t seed) 
     std::mt19937_64 rng(seed);
     std::lognormal_distribution<double> d(0.0, 1.0);
     std::vector<double> v(n);
-    for (auto& x : v) x = d(rng);
+    for (auto& x : v)
+        x = d(rng);
     return v;
 }
 
@@ -91,12 +93,11 @@ void record_loop(benchmark::State& state, Histogram& h, const std::uint64_t* lat
 /// Every one reports items_per_second (records, or sample values for the quantiles).
 ///
 ///     ec2bench::gbench::register_stats({});
-inline std::vector<benchmark::internal::Benchmark*> register_stats(
-    const stats_bench_options& opt) {
+inline std::vector<benchmark::internal::Benchmark*> register_stats(const stats_bench_options& opt) {
     std::vector<benchmark::internal::Benchmark*> out;
-    const auto latencies = std::make_shared<const std::vector<std::uint64_t>>(
-        detail::lognormal_latencies_ns(std::max<std::size_t>(opt.latencies, 1), opt.seed,
-                                       opt.latency_sigma));
+    const auto latencies =
+        std::make_shared<const std::vector<std::uint64_t>>(detail::lognormal_latencies_ns(
+            std::max<std::size_t>(opt.latencies, 1), opt.seed, opt.latency_sigma));
     const std::size_t n_lat = latencies->size();
 
     // Every record benchmark reads the same values in the same order; the barrier makes each
@@ -151,38 +152,38 @@ inline std::vector<benchmark::internal::Benchmark*> register_stats(
             ec2bench::detail::do_not_optimize(h);
             detail::set_items(state, n_lat);
         }));
-    out.push_back(benchmark::RegisterBenchmark(
-        "stats/histogram/record_direct", [latencies, n_lat](benchmark::State& state) {
-            const std::uint64_t* lat = latencies->data();
-            stats::latency_histogram h;
-            ec2bench::detail::do_not_optimize(h);
-            for (auto _ : state) {
-                for (std::size_t j = 0; j < n_lat; ++j) {
-                    std::uint64_t v = lat[j];
-                    ec2bench::detail::do_not_optimize(v);
-                    h.record(v);
-                }
-            }
-            ec2bench::detail::do_not_optimize(h);
-            detail::set_items(state, n_lat);
-        }));
-    out.push_back(benchmark::RegisterBenchmark(
-        "stats/histogram/record_batch", [latencies, n_lat](benchmark::State& state) {
-            stats::latency_histogram h;
-            ec2bench::detail::do_not_optimize(h);
-            for (auto _ : state) {
-                h.record_batch(latencies->data(), n_lat);
-                benchmark::ClobberMemory();
-            }
-            ec2bench::detail::do_not_optimize(h);
-            detail::set_items(state, n_lat);
-        }));
+    out.push_back(benchmark::RegisterBenchmark("stats/histogram/record_direct",
+                                               [latencies, n_lat](benchmark::State& state) {
+                                                   const std::uint64_t* lat = latencies->data();
+                                                   stats::latency_histogram h;
+                                                   ec2bench::detail::do_not_optimize(h);
+                                                   for (auto _ : state) {
+                                                       for (std::size_t j = 0; j < n_lat; ++j) {
+                                                           std::uint64_t v = lat[j];
+                                                           ec2bench::detail::do_not_optimize(v);
+                                                           h.record(v);
+                                                       }
+                                                   }
+                                                   ec2bench::detail::do_not_optimize(h);
+                                                   detail::set_items(state, n_lat);
+                                               }));
+    out.push_back(benchmark::RegisterBenchmark("stats/histogram/record_batch",
+                                               [latencies, n_lat](benchmark::State& state) {
+                                                   stats::latency_histogram h;
+                                                   ec2bench::detail::do_not_optimize(h);
+                                                   for (auto _ : state) {
+                                                       h.record_batch(latencies->data(), n_lat);
+                                                       benchmark::ClobberMemory();
+                                                   }
+                                                   ec2bench::detail::do_not_optimize(h);
+                                                   detail::set_items(state, n_lat);
+                                               }));
 
     out.push_back(benchmark::RegisterBenchmark(
         "stats/histogram/quantiles", [latencies](benchmark::State& state) {
             stats::log_linear_histogram<10, 10'000'000'000> h;
             h.record_batch(*latencies);
-            h.record(1);               // 1 ns and 10 s: the pass walks every bucket
+            h.record(1);  // 1 ns and 10 s: the pass walks every bucket
             h.record(10'000'000'000);
             const std::vector<double> qs{0.5, 0.75, 0.9, 0.99, 0.999, 0.9999, 1.0};
             for (auto _ : state) {
@@ -226,7 +227,8 @@ inline std::vector<benchmark::internal::Benchmark*> register_stats(
                 detail::set_items(state, n);
             }));
     }
-    for (auto* b : out) b->Unit(benchmark::kNanosecond);
+    for (auto* b : out)
+        b->Unit(benchmark::kNanosecond);
     return out;
 }
 

@@ -29,9 +29,12 @@ enum class mwu_method {
 
 constexpr std::string_view mwu_method_name(mwu_method m) noexcept {
     switch (m) {
-        case mwu_method::automatic: return "auto";
-        case mwu_method::exact: return "exact";
-        case mwu_method::asymptotic: return "asymptotic";
+        case mwu_method::automatic:
+            return "auto";
+        case mwu_method::exact:
+            return "exact";
+        case mwu_method::asymptotic:
+            return "asymptotic";
     }
     return "unknown";
 }
@@ -40,7 +43,7 @@ constexpr std::string_view mwu_method_name(mwu_method m) noexcept {
 struct mann_whitney_result {
     double u = 0;        ///< U of the first sample: pairs (a_i, b_j) with a_i > b_j, ties half
     double p_value = 0;  ///< two-sided
-    mwu_method method = mwu_method::exact;  ///< the method used (never automatic)
+    mwu_method method = mwu_method::exact;                ///< the method used (never automatic)
     double z = std::numeric_limits<double>::quiet_NaN();  ///< the standardized U (asymptotic)
     /// The common-language effect size (probability of superiority): U / (n1 n2), the chance
     /// that a value from the first sample exceeds one from the second, ties counting half.
@@ -70,9 +73,11 @@ std::vector<Number> mwu_cumulative_counts(std::size_t m, std::size_t n, std::siz
                 if (k == up) break;
             }
         }
-        for (std::size_t k = i; k <= max_u; ++k) c[k] += c[k - i];  // over (1 - q^i)
+        for (std::size_t k = i; k <= max_u; ++k)
+            c[k] += c[k - i];  // over (1 - q^i)
     }
-    for (std::size_t k = 1; k <= max_u; ++k) c[k] += c[k - 1];
+    for (std::size_t k = 1; k <= max_u; ++k)
+        c[k] += c[k - 1];
     return c;
 }
 
@@ -81,16 +86,20 @@ inline double mwu_exact_cdf(std::size_t m, std::size_t n, std::size_t k) {
     if (m > n) std::swap(m, n);
     const double log2_paths =
         (std::lgamma(static_cast<double>(m + n) + 1.0) - std::lgamma(static_cast<double>(m) + 1.0) -
-         std::lgamma(static_cast<double>(n) + 1.0)) / std::log(2.0);
+         std::lgamma(static_cast<double>(n) + 1.0)) /
+        std::log(2.0);
     if (log2_paths < 120.0) {
         __extension__ typedef __int128 int128;
         const auto c = mwu_cumulative_counts<int128>(m, n, k);
         int128 total = 1;  // C(m+n, m), exactly
-        for (std::size_t i = 1; i <= m; ++i) total = total * static_cast<int128>(n + i) / static_cast<int128>(i);
-        return static_cast<double>(static_cast<long double>(c[k]) / static_cast<long double>(total));
+        for (std::size_t i = 1; i <= m; ++i)
+            total = total * static_cast<int128>(n + i) / static_cast<int128>(i);
+        return static_cast<double>(static_cast<long double>(c[k]) /
+                                   static_cast<long double>(total));
     }
     const auto c = mwu_cumulative_counts<long double>(m, n, k);
-    return static_cast<double>(c[k] / std::exp(static_cast<long double>(log2_paths) * std::log(2.0L)));
+    return static_cast<double>(c[k] /
+                               std::exp(static_cast<long double>(log2_paths) * std::log(2.0L)));
 }
 
 template <class Range>
@@ -98,7 +107,8 @@ std::vector<double> as_doubles(const char* fn, const Range& r, const char* which
     using std::begin;
     using std::end;
     std::vector<double> v;
-    for (auto it = begin(r); it != end(r); ++it) v.push_back(static_cast<double>(*it));
+    for (auto it = begin(r); it != end(r); ++it)
+        v.push_back(static_cast<double>(*it));
     if (v.empty()) {
         throw std::invalid_argument(std::string(fn) + ": sample " + which +
                                     " is empty: at least one value is needed");
@@ -134,8 +144,10 @@ mann_whitney_result mann_whitney_u(const RangeA& a, const RangeB& b,
     // Ranks of the pooled sample, ties sharing their average rank.
     std::vector<std::pair<double, bool>> pooled;  // value, from a
     pooled.reserve(n);
-    for (double v : x) pooled.emplace_back(v, true);
-    for (double v : y) pooled.emplace_back(v, false);
+    for (double v : x)
+        pooled.emplace_back(v, true);
+    for (double v : y)
+        pooled.emplace_back(v, false);
     std::sort(pooled.begin(), pooled.end(),
               [](const auto& l, const auto& r) { return l.first < r.first; });
     double rank_sum_a = 0;
@@ -143,7 +155,8 @@ mann_whitney_result mann_whitney_u(const RangeA& a, const RangeB& b,
     bool ties = false;
     for (std::size_t i = 0; i < n;) {
         std::size_t j = i + 1;
-        while (j < n && pooled[j].first == pooled[i].first) ++j;
+        while (j < n && pooled[j].first == pooled[i].first)
+            ++j;
         const double t = static_cast<double>(j - i);
         const double avg_rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2.0;
         for (std::size_t k = i; k < j; ++k) {

@@ -26,8 +26,8 @@
 // The recorder's state stays in registers only if nothing it calls takes its address: the
 // slow path must be inlined even where the inliner's budget says otherwise.
 #define EC2BENCH_STATS_ALWAYS_INLINE __attribute__((always_inline)) inline
-#define EC2BENCH_STATS_ASSUME(x) \
-    do {                          \
+#define EC2BENCH_STATS_ASSUME(x)           \
+    do {                                   \
         if (!(x)) __builtin_unreachable(); \
     } while (false)
 #else
@@ -61,7 +61,8 @@ constexpr std::uint64_t leading_zeros(std::uint64_t v) noexcept {
     return static_cast<std::uint64_t>(static_cast<unsigned>(__builtin_clzll(v | 1)));
 #else
     std::uint64_t n = 63;
-    for (v |= 1; v >>= 1;) --n;
+    for (v |= 1; v >>= 1;)
+        --n;
     return n;
 #endif
 }
@@ -96,6 +97,8 @@ inline std::uint64_t nearest_rank(std::uint64_t n, double q) noexcept {
 /// Count is the type of one bucket's counter: std::uint64_t, or std::uint32_t for half the
 /// memory; a 32-bit bucket that wraps is detected when quantiles are read (std::overflow_error).
 ///
+/// A moved-from histogram may only be assigned to or destroyed.
+///
 ///     ec2bench::stats::latency_histogram h;
 ///     h.record(t1 - t0);
 ///     double p99 = h.quantile(0.99);
@@ -120,17 +123,19 @@ private:
         std::uint64_t count = 0;
         std::uint64_t sum_lo = 0;  // the 128-bit sum, in halves for record()
         std::uint64_t sum_hi = 0;
+        value_type min = std::numeric_limits<value_type>::max();
+        value_type max = 0;
+        std::uint64_t clamped = 0;
+        std::uint64_t width = 0;
 
-        EC2BENCH_STATS_ALWAYS_INLINE uint128 sum() const noexcept { return (static_cast<uint128>(sum_hi) << 64) | sum_lo; }
+        EC2BENCH_STATS_ALWAYS_INLINE uint128 sum() const noexcept {
+            return (static_cast<uint128>(sum_hi) << 64) | sum_lo;
+        }
         EC2BENCH_STATS_ALWAYS_INLINE void add_sum(uint128 s) noexcept {
             const uint128 total = sum() + s;
             sum_lo = static_cast<std::uint64_t>(total);
             sum_hi = static_cast<std::uint64_t>(total >> 64);
         }
-        value_type min = std::numeric_limits<value_type>::max();
-        value_type max = 0;
-        std::uint64_t clamped = 0;
-        std::uint64_t width = 0;
 
         /// The slow path: v (recorded n times) is outside the fast range. Returns v clamped.
         EC2BENCH_STATS_ALWAYS_INLINE value_type widen(value_type v, std::uint64_t n) noexcept {
@@ -196,7 +201,6 @@ private:
     }
 
 public:
-
     static constexpr unsigned sub_bucket_bits = SubBucketBits;
     static constexpr value_type max_value = MaxValue;
 
@@ -295,7 +299,8 @@ public:
     ///     h.record_batch(samples.data(), samples.size());
     void record_batch(const value_type* values, std::size_t n) noexcept {
         recorder rec(*this);
-        for (std::size_t i = 0; i < n; ++i) rec.record(values[i]);
+        for (std::size_t i = 0; i < n; ++i)
+            rec.record(values[i]);
     }
 
     /// Records every value of a contiguous range of std::uint64_t.
@@ -313,7 +318,8 @@ public:
         const std::size_t hi = bucket_index(std::min(other.t_.max, MaxValue));
         Count* dst = counts_.get();
         const Count* src = other.counts_.get();
-        for (std::size_t i = lo; i <= hi; ++i) dst[i] += src[i];
+        for (std::size_t i = lo; i <= hi; ++i)
+            dst[i] += src[i];
         t_.add(other.t_);
     }
 
@@ -340,8 +346,8 @@ public:
     /// The mean of the values recorded, from the exact sum (NaN when empty).
     double mean() const noexcept {
         return t_.count == 0 ? std::numeric_limits<double>::quiet_NaN()
-                           : static_cast<double>(static_cast<long double>(t_.sum()) /
-                                                 static_cast<long double>(t_.count));
+                             : static_cast<double>(static_cast<long double>(t_.sum()) /
+                                                   static_cast<long double>(t_.count));
     }
     /// How many values were above MaxValue and counted in the top bucket.
     std::uint64_t clamped() const noexcept { return t_.clamped; }
@@ -362,7 +368,8 @@ public:
     ///
     ///     auto p = h.quantiles({0.5, 0.9, 0.99, 0.999});
     template <class QRange>
-    std::vector<double> quantiles(const QRange& qs, bucket_point point = bucket_point::upper) const {
+    std::vector<double> quantiles(const QRange& qs,
+                                  bucket_point point = bucket_point::upper) const {
         const auto q = detail::probabilities(qs);
         return quantiles_of("log_linear_histogram::quantiles", q.data(), q.size(), point);
     }
@@ -416,25 +423,30 @@ private:
         const auto lo = static_cast<double>(std::max(bucket_lower(i), t_.min));
         const auto hi = static_cast<double>(std::min(bucket_upper(i), t_.max));
         switch (point) {
-            case bucket_point::upper: return hi;
-            case bucket_point::lower: return lo;
-            case bucket_point::midpoint: break;
+            case bucket_point::upper:
+                return hi;
+            case bucket_point::lower:
+                return lo;
+            case bucket_point::midpoint:
+                break;
         }
-        const double mid = (static_cast<double>(bucket_lower(i)) +
-                            static_cast<double>(bucket_upper(i))) / 2;
+        const double mid =
+            (static_cast<double>(bucket_lower(i)) + static_cast<double>(bucket_upper(i))) / 2;
         return std::min(std::max(mid, lo), hi);
     }
 
     std::vector<double> quantiles_of(const char* fn, const double* qs, std::size_t nq,
                                      bucket_point point) const {
-        for (std::size_t i = 0; i < nq; ++i) detail::check_probability(fn, qs[i]);
+        for (std::size_t i = 0; i < nq; ++i)
+            detail::check_probability(fn, qs[i]);
         if (t_.count == 0) {
             throw std::invalid_argument(std::string(fn) +
                                         ": the histogram is empty: record at least one value");
         }
         // Targets in ascending rank; one pass over the buckets from min's to max's.
         std::vector<std::pair<std::uint64_t, std::size_t>> targets(nq);
-        for (std::size_t i = 0; i < nq; ++i) targets[i] = {detail::nearest_rank(t_.count, qs[i]), i};
+        for (std::size_t i = 0; i < nq; ++i)
+            targets[i] = {detail::nearest_rank(t_.count, qs[i]), i};
         std::sort(targets.begin(), targets.end());
         std::vector<double> out(nq);
         const std::size_t lo = bucket_index(std::min(t_.min, MaxValue));
@@ -450,7 +462,8 @@ private:
             const std::uint64_t next = targets[t].first;
             if (i + block <= hi + 1) {
                 std::uint64_t s = 0;
-                for (std::size_t j = 0; j < block; ++j) s += c[i + j];
+                for (std::size_t j = 0; j < block; ++j)
+                    s += c[i + j];
                 if (seen + s < next) {
                     seen += s;
                     i += block;
@@ -466,7 +479,8 @@ private:
         }
         if constexpr (sizeof(Count) < sizeof(std::uint64_t)) {
             // A 32-bit bucket that wrapped loses a multiple of 2^32 from the total.
-            for (; i <= hi; ++i) seen += c[i];
+            for (; i <= hi; ++i)
+                seen += c[i];
             if (seen != t_.count || t < nq) {
                 throw std::overflow_error(
                     std::string(fn) + ": a bucket's 32-bit count overflowed (" +

@@ -42,31 +42,50 @@ enum class quantile_method {
 
 /// Every method, in declaration order (for tests, tables and --help).
 inline constexpr std::array<quantile_method, 13> all_quantile_methods = {
-    quantile_method::inverted_cdf,        quantile_method::averaged_inverted_cdf,
-    quantile_method::closest_observation, quantile_method::interpolated_inverted_cdf,
-    quantile_method::hazen,               quantile_method::weibull,
-    quantile_method::linear,              quantile_method::median_unbiased,
-    quantile_method::normal_unbiased,     quantile_method::lower,
-    quantile_method::higher,              quantile_method::nearest,
+    quantile_method::inverted_cdf,
+    quantile_method::averaged_inverted_cdf,
+    quantile_method::closest_observation,
+    quantile_method::interpolated_inverted_cdf,
+    quantile_method::hazen,
+    quantile_method::weibull,
+    quantile_method::linear,
+    quantile_method::median_unbiased,
+    quantile_method::normal_unbiased,
+    quantile_method::lower,
+    quantile_method::higher,
+    quantile_method::nearest,
     quantile_method::midpoint,
 };
 
 /// numpy's name of `m`: quantile_method_name(quantile_method::hazen) is "hazen".
 constexpr std::string_view quantile_method_name(quantile_method m) noexcept {
     switch (m) {
-        case quantile_method::inverted_cdf: return "inverted_cdf";
-        case quantile_method::averaged_inverted_cdf: return "averaged_inverted_cdf";
-        case quantile_method::closest_observation: return "closest_observation";
-        case quantile_method::interpolated_inverted_cdf: return "interpolated_inverted_cdf";
-        case quantile_method::hazen: return "hazen";
-        case quantile_method::weibull: return "weibull";
-        case quantile_method::linear: return "linear";
-        case quantile_method::median_unbiased: return "median_unbiased";
-        case quantile_method::normal_unbiased: return "normal_unbiased";
-        case quantile_method::lower: return "lower";
-        case quantile_method::higher: return "higher";
-        case quantile_method::nearest: return "nearest";
-        case quantile_method::midpoint: return "midpoint";
+        case quantile_method::inverted_cdf:
+            return "inverted_cdf";
+        case quantile_method::averaged_inverted_cdf:
+            return "averaged_inverted_cdf";
+        case quantile_method::closest_observation:
+            return "closest_observation";
+        case quantile_method::interpolated_inverted_cdf:
+            return "interpolated_inverted_cdf";
+        case quantile_method::hazen:
+            return "hazen";
+        case quantile_method::weibull:
+            return "weibull";
+        case quantile_method::linear:
+            return "linear";
+        case quantile_method::median_unbiased:
+            return "median_unbiased";
+        case quantile_method::normal_unbiased:
+            return "normal_unbiased";
+        case quantile_method::lower:
+            return "lower";
+        case quantile_method::higher:
+            return "higher";
+        case quantile_method::nearest:
+            return "nearest";
+        case quantile_method::midpoint:
+            return "midpoint";
     }
     return "unknown";
 }
@@ -98,8 +117,7 @@ inline std::string format_number(double x) {
 
 inline void check_probability(const char* fn, double q) {
     if (!(q >= 0.0 && q <= 1.0)) {
-        throw std::domain_error(std::string(fn) + ": q " + format_number(q) +
-                                " is outside [0, 1]");
+        throw std::domain_error(std::string(fn) + ": q " + format_number(q) + " is outside [0, 1]");
     }
 }
 
@@ -185,28 +203,48 @@ inline quantile_position position(std::size_t n, double q, quantile_method m) no
     };
     double vi = 0.0;  // numpy's "virtual index"
     switch (m) {
-        case quantile_method::inverted_cdf: return discrete(product(nd, q) - 1.0, false);
-        case quantile_method::closest_observation: return discrete(product(nd, q) - 1.0 - 0.5, true);
-        case quantile_method::lower: return at(std::floor(product(nd - 1.0, q)));
-        case quantile_method::higher: return at(std::ceil(product(nd - 1.0, q)));
-        case quantile_method::nearest: return at(round_half_even(product(nd - 1.0, q)));
-        case quantile_method::averaged_inverted_cdf: vi = product(nd, q) - 1.0; break;
+        case quantile_method::inverted_cdf:
+            return discrete(product(nd, q) - 1.0, false);
+        case quantile_method::closest_observation:
+            return discrete(product(nd, q) - 1.0 - 0.5, true);
+        case quantile_method::lower:
+            return at(std::floor(product(nd - 1.0, q)));
+        case quantile_method::higher:
+            return at(std::ceil(product(nd - 1.0, q)));
+        case quantile_method::nearest:
+            return at(round_half_even(product(nd - 1.0, q)));
+        case quantile_method::averaged_inverted_cdf:
+            vi = product(nd, q) - 1.0;
+            break;
         case quantile_method::midpoint: {
             const double h = product(nd - 1.0, q);
             vi = 0.5 * (std::floor(h) + std::ceil(h));
             break;
         }
-        case quantile_method::linear: vi = product(nd - 1.0, q); break;
+        case quantile_method::linear:
+            vi = product(nd - 1.0, q);
+            break;
         default: {
             // _compute_virtual_index(n, q, alpha, beta) = n q + (alpha + q (1 - alpha - beta)) - 1
             double alpha = 0.0;
             double beta = 0.0;
             switch (m) {
-                case quantile_method::interpolated_inverted_cdf: alpha = 0.0; beta = 1.0; break;
-                case quantile_method::hazen: alpha = beta = 0.5; break;
-                case quantile_method::weibull: alpha = beta = 0.0; break;
-                case quantile_method::median_unbiased: alpha = beta = 1.0 / 3.0; break;
-                default: alpha = beta = 3.0 / 8.0; break;  // normal_unbiased
+                case quantile_method::interpolated_inverted_cdf:
+                    alpha = 0.0;
+                    beta = 1.0;
+                    break;
+                case quantile_method::hazen:
+                    alpha = beta = 0.5;
+                    break;
+                case quantile_method::weibull:
+                    alpha = beta = 0.0;
+                    break;
+                case quantile_method::median_unbiased:
+                    alpha = beta = 1.0 / 3.0;
+                    break;
+                default:
+                    alpha = beta = 3.0 / 8.0;
+                    break;  // normal_unbiased
             }
             vi = product(nd, q) + (alpha + product(q, 1.0 - alpha - beta)) - 1.0;
             break;
@@ -308,7 +346,8 @@ std::vector<double> quantiles_of(const char* fn, T* first, std::size_t n, const 
                                  std::size_t nq, quantile_method method) {
     static_assert(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>,
                   "quantiles are defined for arithmetic values");
-    for (std::size_t i = 0; i < nq; ++i) check_probability(fn, qs[i]);
+    for (std::size_t i = 0; i < nq; ++i)
+        check_probability(fn, qs[i]);
     check_sample_size(fn, n);
     check_no_nan(fn, first, n);
     std::vector<quantile_position> pos(nq);
@@ -325,15 +364,15 @@ std::vector<double> quantiles_of(const char* fn, T* first, std::size_t n, const 
     std::vector<double> out(nq);
     for (std::size_t i = 0; i < nq; ++i) {
         const auto a = static_cast<double>(first[pos[i].lo]);
-        out[i] = pos[i].interpolates ? lerp(a, static_cast<double>(first[pos[i].hi]), pos[i].gamma)
-                                     : a;
+        out[i] =
+            pos[i].interpolates ? lerp(a, static_cast<double>(first[pos[i].hi]), pos[i].gamma) : a;
     }
     return out;
 }
 
 template <class Range>
-using range_value_t = std::remove_cv_t<std::remove_reference_t<decltype(*std::begin(
-    std::declval<Range&>()))>>;
+using range_value_t =
+    std::remove_cv_t<std::remove_reference_t<decltype(*std::begin(std::declval<Range&>()))>>;
 
 template <class Range>
 std::vector<range_value_t<Range>> copy_of(const Range& r) {
@@ -375,8 +414,7 @@ std::vector<double> quantiles(const Range& sample, const QRange& qs,
                               quantile_method method = quantile_method::inverted_cdf) {
     auto copy = detail::copy_of(sample);
     const auto q = detail::probabilities(qs);
-    return detail::quantiles_of("quantiles", copy.data(), copy.size(), q.data(), q.size(),
-                                method);
+    return detail::quantiles_of("quantiles", copy.data(), copy.size(), q.data(), q.size(), method);
 }
 
 template <class Range>
@@ -416,8 +454,7 @@ double quantile_in_place(Range& sample, double q,
                          quantile_method method = quantile_method::inverted_cdf) {
     using std::data;
     using std::size;
-    return detail::quantiles_of("quantile_in_place", data(sample), size(sample), &q, 1,
-                                method)[0];
+    return detail::quantiles_of("quantile_in_place", data(sample), size(sample), &q, 1, method)[0];
 }
 
 }  // namespace ec2bench::stats

@@ -116,7 +116,8 @@ template <class Range, class QRange>
 summary summarize(const Range& sample, const QRange& qs) {
     auto x = detail::copy_of(sample);
     const auto q = detail::probabilities(qs);
-    for (double p : q) detail::check_probability("summarize", p);
+    for (double p : q)
+        detail::check_probability("summarize", p);
     detail::check_sample_size("summarize", x.size());
     detail::check_no_nan("summarize", x.data(), x.size());
     summary s;
@@ -129,7 +130,8 @@ summary summarize(const Range& sample, const QRange& qs) {
     s.cv = m.stddev / m.mean;
     const auto values = detail::quantiles_of("summarize", x.data(), x.size(), q.data(), q.size(),
                                              quantile_method::inverted_cdf);
-    for (std::size_t i = 0; i < q.size(); ++i) s.percentiles.push_back({q[i], values[i]});
+    for (std::size_t i = 0; i < q.size(); ++i)
+        s.percentiles.push_back({q[i], values[i]});
     return s;
 }
 
@@ -181,25 +183,27 @@ quantile_interval quantile_ci(const Range& sample, double q, double confidence =
     // Each tail is reachable only if P(B = 0) = (1-q)^n and P(B = n) = q^n are small enough.
     if (std::pow(1.0 - q, static_cast<double>(n)) > half_alpha ||
         std::pow(q, static_cast<double>(n)) > half_alpha) {
-        const double need = std::max(std::log(half_alpha) / std::log1p(-q),
-                                     std::log(half_alpha) / std::log(q));
+        const double need =
+            std::max(std::log(half_alpha) / std::log1p(-q), std::log(half_alpha) / std::log(q));
         auto needed = static_cast<std::uint64_t>(std::ceil(need - 1e-9));
         while (std::pow(1.0 - q, static_cast<double>(needed)) > half_alpha ||
                std::pow(q, static_cast<double>(needed)) > half_alpha) {
             ++needed;
         }
-        throw std::invalid_argument(std::string(fn) + ": " + std::to_string(n) +
-                                    " values are too few for confidence " +
-                                    detail::format_number(confidence) + " in the " +
-                                    detail::format_number(q) + " quantile: at least " +
-                                    std::to_string(needed) + " are needed");
+        throw std::invalid_argument(
+            std::string(fn) + ": " + std::to_string(n) + " values are too few for confidence " +
+            detail::format_number(confidence) + " in the " + detail::format_number(q) +
+            " quantile: at least " + std::to_string(needed) + " are needed");
     }
     // Largest j in [0, n-1] with P(B <= j) <= half_alpha: lower_rank = j + 1.
     std::uint64_t lo = 0;
     std::uint64_t hi = nn - 1;
     while (lo < hi) {
         const std::uint64_t mid = lo + (hi - lo + 1) / 2;
-        if (detail::binomial_cdf(mid, nn, q) <= half_alpha) lo = mid; else hi = mid - 1;
+        if (detail::binomial_cdf(mid, nn, q) <= half_alpha)
+            lo = mid;
+        else
+            hi = mid - 1;
     }
     const std::uint64_t j_low = lo;
     // Smallest j in [0, n-1] with P(B > j) <= half_alpha: upper_rank = j + 1.
@@ -207,7 +211,10 @@ quantile_interval quantile_ci(const Range& sample, double q, double confidence =
     hi = nn - 1;
     while (lo < hi) {
         const std::uint64_t mid = lo + (hi - lo) / 2;
-        if (detail::binomial_upper_tail(mid, nn, q) <= half_alpha) hi = mid; else lo = mid + 1;
+        if (detail::binomial_upper_tail(mid, nn, q) <= half_alpha)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
     const std::uint64_t j_up = lo;
     quantile_interval ci;
@@ -216,7 +223,8 @@ quantile_interval quantile_ci(const Range& sample, double q, double confidence =
     ci.count = n;
     ci.lower_rank = static_cast<std::size_t>(j_low + 1);
     ci.upper_rank = static_cast<std::size_t>(j_up + 1);
-    ci.coverage = 1.0 - detail::binomial_cdf(j_low, nn, q) - detail::binomial_upper_tail(j_up, nn, q);
+    ci.coverage =
+        1.0 - detail::binomial_cdf(j_low, nn, q) - detail::binomial_upper_tail(j_up, nn, q);
     const std::size_t est_rank =
         static_cast<std::size_t>(detail::position(n, q, quantile_method::inverted_cdf).lo);
     std::vector<std::size_t> ranks{ci.lower_rank - 1, est_rank, ci.upper_rank - 1};

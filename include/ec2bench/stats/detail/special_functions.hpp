@@ -19,8 +19,11 @@ inline constexpr double pi = 3.14159265358979323846;
 inline double lgamma_correction(double x) noexcept {
     const double r = 1.0 / x;
     const double r2 = r * r;
-    return r * (1.0 / 12 + r2 * (-1.0 / 360 + r2 * (1.0 / 1260 + r2 * (-1.0 / 1680 +
-           r2 * (1.0 / 1188 + r2 * (-691.0 / 360360 + r2 * (1.0 / 156)))))));
+    return r * (1.0 / 12 +
+                r2 * (-1.0 / 360 +
+                      r2 * (1.0 / 1260 +
+                            r2 * (-1.0 / 1680 +
+                                  r2 * (1.0 / 1188 + r2 * (-691.0 / 360360 + r2 * (1.0 / 156)))))));
 }
 
 /// log B(a, b) without the cancellation of lgamma(a) + lgamma(b) - lgamma(a + b) when an
@@ -56,7 +59,8 @@ inline double incomplete_beta_fraction(double a, double b, double x) {
     if (std::abs(d) < tiny) d = tiny;
     d = 1.0 / d;
     double h = d;
-    const int max_terms = 100000 + static_cast<int>(std::min(1e8, 20.0 * std::sqrt(std::max(a, b))));
+    const int max_terms =
+        100000 + static_cast<int>(std::min(1e8, 20.0 * std::sqrt(std::max(a, b))));
     for (int m = 1; m <= max_terms; ++m) {
         const double md = m;
         const double m2 = 2.0 * md;
@@ -116,7 +120,9 @@ inline double student_t_pdf(double t, double dof) {
 }
 
 /// P(Z > z) for the standard normal.
-inline double normal_upper_tail(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
+inline double normal_upper_tail(double z) {
+    return 0.5 * std::erfc(z / std::sqrt(2.0));
+}
 
 /// The standard normal quantile: Acklam's rational approximation (relative error 1.2e-9)
 /// refined by one Halley step on erfc, which brings it to full double precision.
@@ -151,8 +157,9 @@ inline double normal_quantile(double p) {
             ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
     }
     // Halley: e = Phi(x) - p, with Phi from erfc (accurate in both tails).
-    const double e = (x < 0 ? 0.5 * std::erfc(-x / std::sqrt(2.0))
-                            : 1.0 - 0.5 * std::erfc(x / std::sqrt(2.0))) - p;
+    const double e =
+        (x < 0 ? 0.5 * std::erfc(-x / std::sqrt(2.0)) : 1.0 - 0.5 * std::erfc(x / std::sqrt(2.0))) -
+        p;
     const double u = e * std::sqrt(2.0 * pi) * std::exp(x * x / 2.0);
     return x - u / (1.0 + x * u / 2.0);
 }
@@ -166,7 +173,8 @@ inline double student_t_quantile(double p, double dof) {
     if (p < 0.5) return -student_t_quantile(1.0 - p, dof);
     if (p == 0.5) return 0.0;
     const double tail = 1.0 - p;
-    if (dof == 1.0) return 1.0 / std::tan(pi * tail);  // Cauchy; cot of the tail keeps digits near 1
+    if (dof == 1.0)
+        return 1.0 / std::tan(pi * tail);  // Cauchy; cot of the tail keeps digits near 1
     if (dof == 2.0) return (2.0 * p - 1.0) / std::sqrt(2.0 * p * tail);
     double lo = 0.0;
     double hi = std::max(1.0, normal_quantile(p));
@@ -177,8 +185,11 @@ inline double student_t_quantile(double p, double dof) {
     double t = std::min(std::max(normal_quantile(p), lo), hi);
     for (int i = 0; i < 200; ++i) {
         const double f = student_t_upper_tail(t, dof) - tail;  // decreasing in t
-        if (f > 0) lo = t; else hi = t;
-        const double step = f / student_t_pdf(t, dof);         // Newton: t - f / f'
+        if (f > 0)
+            lo = t;
+        else
+            hi = t;
+        const double step = f / student_t_pdf(t, dof);  // Newton: t - f / f'
         double next = t + step;
         if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
         if (std::abs(next - t) <= 1e-15 * std::abs(next) || hi - lo <= 1e-15 * hi) return next;
