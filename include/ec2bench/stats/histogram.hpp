@@ -97,7 +97,8 @@ inline std::uint64_t nearest_rank(std::uint64_t n, double q) noexcept {
 /// Count is the type of one bucket's counter: std::uint64_t, or std::uint32_t for half the
 /// memory; a 32-bit bucket that wraps is detected when quantiles are read (std::overflow_error).
 ///
-/// A moved-from histogram may only be assigned to or destroyed.
+/// Not thread-safe: give each thread its own histogram (or recorder over its own histogram)
+/// and merge() them afterwards. A moved-from histogram may only be assigned to or destroyed.
 ///
 ///     ec2bench::stats::latency_histogram h;
 ///     h.record(t1 - t0);
