@@ -11,6 +11,11 @@
 #include <ec2bench/detail/thread_team.hpp>
 #include <ec2bench/detail/unique_fd.hpp>
 
+#include <ec2bench/stats/compare.hpp>
+#include <ec2bench/stats/histogram.hpp>
+#include <ec2bench/stats/quantile.hpp>
+#include <ec2bench/stats/summary.hpp>
+
 #include <ec2bench/kernels/stream.hpp>
 
 #include <ec2bench/system/ec2.hpp>
