@@ -16,6 +16,7 @@
 #include <ec2bench/stats/quantile.hpp>
 #include <ec2bench/stats/summary.hpp>
 
+#include <ec2bench/kernels/fsync_io.hpp>
 #include <ec2bench/kernels/stream.hpp>
 
 #include <ec2bench/system/ec2.hpp>

@@ -1,0 +1,882 @@
+// Durable-write latency, IOPS and throughput: blocks written to a fresh file in a directory the
+// user names, each made durable by the chosen method, with per-operation latencies of the write,
+// the sync and both. The file is created exclusively under a random name, never outside that
+// directory, and removed on every path (normal end, error, exception, SIGINT, SIGTERM).
+//
+//     ec2bench::fsync_io::options opt;
+//     opt.directory = "/data";
+//     opt.method = ec2bench::fsync_io::sync_method::fdatasync;
+//     opt.ops = 2000;
+//     auto r = ec2bench::fsync_io::run(opt);
+//     std::printf("%.0f IOPS, p99 %.0f us\n", r.iops, r.total.p99_ns / 1e3);
+#ifndef EC2BENCH_KERNELS_FSYNC_IO_HPP
+#define EC2BENCH_KERNELS_FSYNC_IO_HPP
+
+#include <ec2bench/detail/aligned_buffer.hpp>
+#include <ec2bench/detail/clock.hpp>
+#include <ec2bench/detail/cpu_caches.hpp>
+#include <ec2bench/detail/unique_fd.hpp>
+#include <ec2bench/stats/histogram.hpp>
+#include <ec2bench/stats/quantile.hpp>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace ec2bench::fsync_io {
+
+/// How each write is made durable.
+enum class sync_method {
+    fsync,              ///< write, then fsync(2): data and all metadata
+    fdatasync,          ///< write, then fdatasync(2): data and the metadata needed to read it
+    o_dsync,            ///< open with O_DSYNC: each write returns once its data is durable
+    o_sync,             ///< open with O_SYNC: the same, with all metadata
+    o_direct,           ///< O_DIRECT: past the page cache, no flush (durable only with FUA or no cache)
+    o_direct_fdatasync, ///< O_DIRECT, then fdatasync(2)
+    none,               ///< buffered writes, never made durable: the page cache's speed
+};
+
+inline constexpr std::array<sync_method, 7> all_methods{
+    sync_method::fsync,    sync_method::fdatasync,          sync_method::o_dsync, sync_method::o_sync,
+    sync_method::o_direct, sync_method::o_direct_fdatasync, sync_method::none};
+
+/// The names used in flags and benchmark names: fsync, fdatasync, dsync, sync, direct,
+/// direct+fdatasync, none.
+inline constexpr std::string_view method_name(sync_method m) noexcept {
+    switch (m) {
+        case sync_method::fsync: return "fsync";
+        case sync_method::fdatasync: return "fdatasync";
+        case sync_method::o_dsync: return "dsync";
+        case sync_method::o_sync: return "sync";
+        case sync_method::o_direct: return "direct";
+        case sync_method::o_direct_fdatasync: return "direct+fdatasync";
+        case sync_method::none: return "none";
+    }
+    return "?";
+}
+
+inline sync_method parse_method(std::string_view s) {
+    for (sync_method m : all_methods) {
+        if (method_name(m) == s) return m;
+    }
+    throw std::invalid_argument("fsync_io: method '" + std::string(s) +
+                                "': must be fsync, fdatasync, dsync, sync, direct, "
+                                "direct+fdatasync or none");
+}
+
+/// How the file is laid out before the timed writes.
+enum class prepare_mode {
+    append,       ///< starts empty: every write extends the file (size changes must be synced)
+    preallocate,  ///< fallocate(2)d to its final size first (unwritten extents on ext4/xfs)
+    overwrite,    ///< written in full and synced first: the timed writes replace existing blocks
+};
+
+inline constexpr std::string_view prepare_name(prepare_mode p) noexcept {
+    switch (p) {
+        case prepare_mode::append: return "append";
+        case prepare_mode::preallocate: return "preallocate";
+        case prepare_mode::overwrite: return "overwrite";
+    }
+    return "?";
+}
+
+inline prepare_mode parse_prepare(std::string_view s) {
+    if (s == "append") return prepare_mode::append;
+    if (s == "preallocate") return prepare_mode::preallocate;
+    if (s == "overwrite") return prepare_mode::overwrite;
+    throw std::invalid_argument("fsync_io: prepare '" + std::string(s) +
+                                "': must be append, preallocate or overwrite");
+}
+
+struct options {
+    /// Where the file is created. Required: there is no default, and never a silent /tmp.
+    std::string directory;
+    std::size_t block_size = 4096;  ///< bytes per write: a positive multiple of 512
+    sync_method method = sync_method::fdatasync;
+    /// Sync after every N writes (1: each write is durable before the next); 0: only once at
+    /// the end. Ignored by the methods that need no sync call.
+    unsigned sync_every = 1;
+    prepare_mode prepare = prepare_mode::append;
+    // Caps on the timed writes; the run stops at the first reached. At least one must be set.
+    std::uint64_t ops = 0;      ///< writes recorded
+    std::uint64_t bytes = 0;    ///< bytes written by the recorded writes
+    double seconds = 0;         ///< wall time of the recorded writes
+    std::uint64_t warmup_ops = 16;  ///< writes before recording starts (part of the file)
+    /// The file may never grow past this (a time-only run stops here).
+    std::uint64_t max_file_bytes = std::uint64_t{1} << 30;
+    /// Exact samples are kept while at most this many writes are recorded; beyond, percentiles
+    /// come from the histogram (relative error below 0.1%).
+    std::size_t max_exact_samples = std::size_t{1} << 20;
+    std::uint64_t seed = 0x5eed'ec2b'e7c4'0001;  ///< for the random buffer contents
+    /// Leave the file in place after a successful run, for inspection. Never after a failure.
+    bool keep_file = false;
+    /// Return the raw per-write latencies (write+sync, ns) in result::samples, while exact.
+    bool keep_samples = false;
+};
+
+/// Percentiles of one series, in nanoseconds.
+struct latency_summary {
+    std::uint64_t count = 0;
+    double min_ns = 0, mean_ns = 0, p50_ns = 0, p95_ns = 0, p99_ns = 0, p999_ns = 0, max_ns = 0;
+    bool exact = false;  ///< from the raw samples; false: from the histogram
+};
+
+/// What the storage under the directory is.
+struct storage_facts {
+    std::string filesystem;     ///< ext4, xfs, tmpfs, ... (statfs magic)
+    std::string device;         ///< the block device (nvme1n1, vda), where there is one
+    std::string write_cache;    ///< "write back" or "write through" (/sys/block/*/queue/write_cache)
+    std::string rotational;     ///< "0" or "1"
+    std::string model;          ///< the device's model string, e.g. "Amazon Elastic Block Store"
+    std::uint32_t dio_mem_align = 0, dio_offset_align = 0;  ///< O_DIRECT rules (statx or sysfs)
+    std::uint64_t free_bytes = 0;  ///< available to us before the run
+};
+
+struct result {
+    sync_method method = sync_method::fdatasync;
+    prepare_mode prepare = prepare_mode::append;
+    std::size_t block_size = 0;
+    unsigned sync_every = 1;
+    std::uint64_t ops = 0;            ///< recorded writes
+    std::uint64_t warmup_ops = 0;
+    std::uint64_t syncs = 0;          ///< sync calls in the recorded part, the final one included
+    std::uint64_t bytes = 0;          ///< bytes of the recorded writes
+    double seconds = 0;               ///< from the first recorded write to the last sync's return
+    double iops = 0;                  ///< recorded writes per second (durable, for a syncing method)
+    double mb_per_second = 0;         ///< 1e6 bytes per second
+    latency_summary write, sync, total;  ///< per write: the write call, its sync, both
+    std::string stopped_by;           ///< "ops", "bytes", "seconds" or "file size cap"
+    storage_facts storage;
+    std::vector<std::string> warnings;
+    std::uint64_t eintr_retries = 0;
+    std::uint64_t short_writes = 0;
+    std::string path;                 ///< the file's path (gone unless keep_file)
+    std::vector<std::uint64_t> samples;  ///< with keep_samples: write+sync ns, in run order
+};
+
+/// An I/O error of a run, with the errno and a message that names the directory and says what
+/// to do.
+class io_error : public std::system_error {
+public:
+    io_error(int err, const std::string& message)
+        : std::system_error(err, std::generic_category(), message), message_(message) {}
+    const char* what() const noexcept override { return message_.c_str(); }
+
+private:
+    std::string message_;
+};
+
+/// The I/O calls of a run. Tests substitute their own to inject faults at any call.
+struct posix_io {
+    int open(const char* path, int flags, mode_t mode) { return ::open(path, flags, mode); }
+    ssize_t pwrite(int fd, const void* buf, std::size_t n, off_t offset) {
+        return ::pwrite(fd, buf, n, offset);
+    }
+    int fsync(int fd) { return ::fsync(fd); }
+    int fdatasync(int fd) { return ::fdatasync(fd); }
+    int fallocate(int fd, off_t offset, off_t len) { return ::fallocate(fd, 0, offset, len); }
+    int close(int fd) { return ::close(fd); }
+    int unlink(const char* path) { return ::unlink(path); }
+    int statvfs(const char* path, struct statvfs* out) { return ::statvfs(path, out); }
+};
+
+namespace detail {
+
+inline const char* errno_name(int e) {
+    switch (e) {
+        case ENOENT: return "ENOENT";
+        case ENOTDIR: return "ENOTDIR";
+        case EACCES: return "EACCES";
+        case EPERM: return "EPERM";
+        case EROFS: return "EROFS";
+        case ENOSPC: return "ENOSPC";
+        case EDQUOT: return "EDQUOT";
+        case EFBIG: return "EFBIG";
+        case EINVAL: return "EINVAL";
+        case EIO: return "EIO";
+        case EINTR: return "EINTR";
+        case EEXIST: return "EEXIST";
+        case ELOOP: return "ELOOP";
+        case EOPNOTSUPP: return "EOPNOTSUPP";
+        case ENAMETOOLONG: return "ENAMETOOLONG";
+        case EMFILE: return "EMFILE";
+        case EBADF: return "EBADF";
+        default: return "errno";
+    }
+}
+
+inline std::string human_bytes(std::uint64_t b) {
+    std::ostringstream os;
+    os.precision(3);
+    if (b >= (std::uint64_t{1} << 30)) {
+        os << static_cast<double>(b) / static_cast<double>(std::uint64_t{1} << 30) << " GiB";
+    } else if (b >= (std::uint64_t{1} << 20)) {
+        os << static_cast<double>(b) / static_cast<double>(std::uint64_t{1} << 20) << " MiB";
+    } else {
+        os << b << " bytes";
+    }
+    return os.str();
+}
+
+/// Filesystem names for statfs f_type magics (linux/magic.h).
+inline std::string filesystem_name(unsigned long magic) {
+    switch (magic) {
+        case 0xEF53: return "ext4";  // ext2/3/4 share the magic
+        case 0x58465342: return "xfs";
+        case 0x9123683E: return "btrfs";
+        case 0x01021994: return "tmpfs";
+        case 0x858458f6: return "ramfs";
+        case 0x6969: return "nfs";
+        case 0x794c7630: return "overlayfs";
+        case 0x2fc12fc1: return "zfs";
+        case 0xF2F52010: return "f2fs";
+        case 0x65735546: return "fuse";
+        case 0xFF534D42: return "cifs";
+        case 0x3153464a: return "jfs";
+        case 0x52654973: return "reiserfs";
+        case 0x5346544e: return "ntfs";
+        case 0x4d44: return "vfat";
+        case 0x73717368: return "squashfs";
+        default: {
+            std::ostringstream os;
+            os << "0x" << std::hex << magic;
+            return os.str();
+        }
+    }
+}
+
+/// The block device behind a st_dev, and its queue settings (the disk's, for a partition).
+inline void read_block_device(dev_t dev, storage_facts& f, const std::string& sysfs_root = "/sys") {
+    const std::string link = sysfs_root + "/dev/block/" + std::to_string(major(dev)) + ":" +
+                             std::to_string(minor(dev));
+    char target[PATH_MAX];
+    const ssize_t n = ::readlink(link.c_str(), target, sizeof target - 1);
+    if (n <= 0) return;
+    target[n] = '\0';
+    const std::string t(target);
+    f.device = t.substr(t.rfind('/') + 1);
+    using ec2bench::detail::read_first_line;
+    // A partition has no queue/ of its own; its parent directory is the disk.
+    std::string queue = link + "/queue/";
+    if (read_first_line(queue + "write_cache").empty()) queue = link + "/../queue/";
+    f.write_cache = read_first_line(queue + "write_cache");
+    f.rotational = read_first_line(queue + "rotational");
+    std::string model = read_first_line(link + "/device/model");
+    if (model.empty()) model = read_first_line(link + "/../device/model");
+    f.model = model;
+    if (f.dio_offset_align == 0) {
+        const std::string lbs = read_first_line(queue + "logical_block_size");
+        if (!lbs.empty()) {
+            f.dio_offset_align = static_cast<std::uint32_t>(std::stoul(lbs));
+            f.dio_mem_align = f.dio_offset_align;
+        }
+    }
+}
+
+/// Paths of the files that runs in progress have created, for removal from a signal handler:
+/// fixed slots, no allocation, unlink(2) only (async-signal-safe).
+class active_files {
+public:
+    static constexpr int slots = 32;
+
+    int add(const std::string& path) noexcept {
+        if (path.size() >= PATH_MAX) return -1;
+        for (int i = 0; i < slots; ++i) {
+            bool expected = false;
+            if (claimed_[i].compare_exchange_strong(expected, true)) {
+                std::memcpy(paths_[i], path.c_str(), path.size() + 1);
+                ready_[i].store(true, std::memory_order_release);
+                return i;
+            }
+        }
+        return -1;
+    }
+    void remove(int slot) noexcept {
+        if (slot < 0) return;
+        ready_[slot].store(false, std::memory_order_release);
+        claimed_[slot].store(false, std::memory_order_release);
+    }
+    void unlink_all() noexcept {
+        for (int i = 0; i < slots; ++i) {
+            if (ready_[i].load(std::memory_order_acquire)) ::unlink(paths_[i]);
+        }
+    }
+
+private:
+    std::atomic<bool> claimed_[slots] = {};
+    std::atomic<bool> ready_[slots] = {};
+    char paths_[slots][PATH_MAX] = {};
+};
+
+inline active_files& registry() noexcept {
+    static active_files files;
+    return files;
+}
+
+extern "C" inline void remove_files_and_reraise(int sig) {
+    registry().unlink_all();
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
+/// Installs remove_files_and_reraise for SIGINT, SIGTERM and SIGHUP while at least one run is
+/// active, but only where the disposition is the default: a program with its own handler (or a
+/// signal thread) keeps it, and calls remove_active_files() itself.
+class signal_guard {
+public:
+    signal_guard() {
+        std::lock_guard<std::mutex> lock(state().m);
+        if (state().depth++ == 0) {
+            for (std::size_t i = 0; i < signals.size(); ++i) {
+                struct sigaction current{};
+                state().installed[i] = false;
+                if (::sigaction(signals[i], nullptr, &current) == 0 &&
+                    (current.sa_flags & SA_SIGINFO) == 0 && current.sa_handler == SIG_DFL) {
+                    struct sigaction ours{};
+                    ours.sa_handler = &remove_files_and_reraise;
+                    sigemptyset(&ours.sa_mask);
+                    ours.sa_flags = static_cast<int>(SA_RESETHAND);
+                    state().installed[i] = ::sigaction(signals[i], &ours, nullptr) == 0;
+                }
+            }
+        }
+    }
+    ~signal_guard() {
+        std::lock_guard<std::mutex> lock(state().m);
+        if (--state().depth == 0) {
+            for (std::size_t i = 0; i < signals.size(); ++i) {
+                if (!state().installed[i]) continue;
+                struct sigaction current{};
+                // Restore only our own: someone may have installed theirs since.
+                if (::sigaction(signals[i], nullptr, &current) == 0 &&
+                    current.sa_handler == &remove_files_and_reraise) {
+                    ::signal(signals[i], SIG_DFL);
+                }
+            }
+        }
+    }
+    signal_guard(const signal_guard&) = delete;
+    signal_guard& operator=(const signal_guard&) = delete;
+
+private:
+    static constexpr std::array<int, 3> signals{SIGINT, SIGTERM, SIGHUP};
+    struct shared {
+        std::mutex m;
+        int depth = 0;
+        std::array<bool, 3> installed{};
+    };
+    static shared& state() {
+        static shared s;
+        return s;
+    }
+};
+
+/// Deterministic, incompressible block contents: a pool of random bytes (splitmix64 from the
+/// seed), block i taken from pool slot i mod slots with its first 16 bytes replaced by (seed,
+/// i), so no two blocks of a run are equal (dedupe cannot flatter) and none compresses.
+class payload {
+public:
+    payload(std::uint64_t seed, std::size_t block_size)
+        : seed_(seed), block_(block_size), slots_(pool_slots(block_size)) {
+        pool_.resize(slots_ * block_);
+        std::uint64_t x = seed;
+        for (std::size_t i = 0; i < pool_.size(); i += 8) {
+            x += 0x9e3779b97f4a7c15ULL;  // splitmix64
+            std::uint64_t z = x;
+            z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+            z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+            z ^= z >> 31;
+            std::memcpy(pool_.data() + i, &z, std::min<std::size_t>(8, pool_.size() - i));
+        }
+    }
+    /// Writes block `index` into `out` (block_size bytes).
+    void fill(std::uint64_t index, unsigned char* out) const noexcept {
+        std::memcpy(out, pool_.data() + (index % slots_) * block_, block_);
+        const std::uint64_t stamp[2] = {seed_, index};
+        std::memcpy(out, stamp, std::min<std::size_t>(sizeof stamp, block_));
+    }
+    std::size_t block_size() const noexcept { return block_; }
+
+private:
+    static std::size_t pool_slots(std::size_t block_size) {
+        // At least 1 MiB of distinct random bytes, at most 64 MiB, at least 2 blocks.
+        const std::size_t want = (std::size_t{1} << 20) / block_size;
+        const std::size_t cap = std::max<std::size_t>(1, (std::size_t{64} << 20) / block_size);
+        return std::max<std::size_t>(2, std::min(std::max<std::size_t>(want, 16), cap));
+    }
+    std::uint64_t seed_;
+    std::size_t block_;
+    std::size_t slots_;
+    std::vector<unsigned char> pool_;
+};
+
+/// Latencies of one series: every one into the histogram, and the raw values while they fit.
+class series {
+public:
+    explicit series(std::size_t exact_cap) : cap_(exact_cap) {}
+    void reserve(std::uint64_t n) {
+        samples_.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(n, cap_)));
+    }
+    void record(std::uint64_t ns) {
+        hist_.record(ns);
+        if (samples_.size() < cap_) {
+            samples_.push_back(ns);
+        } else {
+            overflowed_ = true;
+        }
+    }
+    latency_summary summary() {
+        latency_summary s;
+        s.count = hist_.count();
+        if (s.count == 0) return s;
+        s.min_ns = static_cast<double>(hist_.min());
+        s.max_ns = static_cast<double>(hist_.max());
+        s.mean_ns = hist_.mean();
+        const std::initializer_list<double> qs = {0.5, 0.95, 0.99, 0.999};
+        std::vector<double> q;
+        if (!overflowed_) {
+            q = ec2bench::stats::quantiles_in_place(samples_, qs);
+            s.exact = true;
+        } else {
+            q = hist_.quantiles(qs);
+        }
+        s.p50_ns = q[0];
+        s.p95_ns = q[1];
+        s.p99_ns = q[2];
+        s.p999_ns = q[3];
+        return s;
+    }
+    const std::vector<std::uint64_t>& samples() const noexcept { return samples_; }
+
+private:
+    std::size_t cap_;
+    std::vector<std::uint64_t> samples_;
+    ec2bench::stats::latency_histogram hist_;
+    bool overflowed_ = false;
+};
+
+inline std::string random_name() {
+    std::random_device rd;
+    std::uniform_int_distribution<std::uint64_t> d;
+    std::ostringstream os;
+    os << ".ec2bench-fsync-" << std::hex << d(rd);
+    return os.str();
+}
+
+inline bool needs_sync_call(sync_method m) {
+    return m == sync_method::fsync || m == sync_method::fdatasync ||
+           m == sync_method::o_direct_fdatasync;
+}
+
+inline bool direct(sync_method m) {
+    return m == sync_method::o_direct || m == sync_method::o_direct_fdatasync;
+}
+
+}  // namespace detail
+
+/// Removes every file that a run in progress has created. Async-signal-safe: call it from your
+/// own SIGINT/SIGTERM handler or signal-handling thread (runs install a handler of their own only
+/// where the disposition is the default).
+inline void remove_active_files() noexcept { detail::registry().unlink_all(); }
+
+/// Runs the benchmark. Throws std::invalid_argument for bad options, and io_error (a
+/// std::system_error) for the I/O errors of the directory, each with a message that names the
+/// directory and what to do. Whatever happens, the file is gone afterwards (unless keep_file
+/// and the run succeeded).
+template <class IO>
+inline result run(const options& opt, IO& io) {
+    const std::string& dir = opt.directory;
+    const std::string where = "'" + dir + "'";
+    if (dir.empty()) {
+        throw std::invalid_argument(
+            "fsync_io: no directory given: name the one to test (the default is never /tmp)");
+    }
+    if (opt.block_size == 0 || opt.block_size % 512 != 0 || opt.block_size > (std::size_t{64} << 20)) {
+        throw std::invalid_argument("fsync_io: block size " + std::to_string(opt.block_size) +
+                                    ": must be a positive multiple of 512, at most 64 MiB");
+    }
+    if (opt.ops == 0 && opt.bytes == 0 && opt.seconds <= 0) {
+        throw std::invalid_argument("fsync_io: no limit: set ops, bytes or seconds");
+    }
+    if (opt.seconds < 0 || opt.seconds != opt.seconds) {
+        throw std::invalid_argument("fsync_io: seconds must be positive");
+    }
+
+    // The planned size, checked against the cap and the free space before anything is written.
+    std::uint64_t planned_ops = std::numeric_limits<std::uint64_t>::max();
+    if (opt.ops != 0) planned_ops = opt.ops;
+    if (opt.bytes != 0) planned_ops = std::min(planned_ops, (opt.bytes + opt.block_size - 1) / opt.block_size);
+    const std::uint64_t cap_ops = opt.max_file_bytes / opt.block_size;
+    const bool capped_by_size = planned_ops == std::numeric_limits<std::uint64_t>::max();
+    if (capped_by_size) planned_ops = cap_ops > opt.warmup_ops ? cap_ops - opt.warmup_ops : 0;
+    if (planned_ops == 0) {
+        throw std::invalid_argument("fsync_io: max_file_bytes " + std::to_string(opt.max_file_bytes) +
+                                    " leaves no room for a timed write after the warm-up");
+    }
+    const std::uint64_t total_ops = planned_ops + opt.warmup_ops;
+    if (total_ops > std::numeric_limits<std::uint64_t>::max() / opt.block_size) {
+        throw std::invalid_argument("fsync_io: " + std::to_string(total_ops) + " writes of " +
+                                    std::to_string(opt.block_size) + " bytes overflow the file size");
+    }
+    const std::uint64_t file_bytes = total_ops * opt.block_size;
+    if (file_bytes > opt.max_file_bytes) {
+        throw std::invalid_argument("fsync_io: the run would write " + detail::human_bytes(file_bytes) +
+                                    " in " + where + ", over the " +
+                                    detail::human_bytes(opt.max_file_bytes) +
+                                    " cap; lower ops, bytes or the block size, or raise the cap");
+    }
+
+    result r;
+    r.method = opt.method;
+    r.prepare = opt.prepare;
+    r.block_size = opt.block_size;
+    r.sync_every = opt.sync_every;
+    r.warmup_ops = opt.warmup_ops;
+
+    struct stat st{};
+    if (::stat(dir.c_str(), &st) != 0) {
+        const int e = errno;
+        if (e == ENOENT) {
+            throw io_error(e, "fsync_io: directory " + where +
+                                  " does not exist (ENOENT): create it or choose another");
+        }
+        if (e == ENOTDIR) {
+            throw io_error(e, "fsync_io: " + where +
+                                  " is not a directory (ENOTDIR): a component of the path is a file");
+        }
+        if (e == EACCES) {
+            throw io_error(e, "fsync_io: cannot reach directory " + where +
+                                  " (EACCES): no search permission on a component of the path");
+        }
+        throw io_error(e, "fsync_io: cannot stat " + where + " (" + detail::errno_name(e) +
+                              "): " + std::strerror(e));
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        throw io_error(ENOTDIR, "fsync_io: " + where + " is not a directory (ENOTDIR): name a directory");
+    }
+    struct statfs sfs{};
+    if (::statfs(dir.c_str(), &sfs) == 0) {
+        r.storage.filesystem = detail::filesystem_name(static_cast<unsigned long>(sfs.f_type));
+    }
+    struct statvfs svfs{};
+    if (io.statvfs(dir.c_str(), &svfs) == 0) {
+        r.storage.free_bytes = static_cast<std::uint64_t>(svfs.f_bavail) * svfs.f_frsize;
+        // Room for the file and a margin: filling a disk to the last block hurts everyone on it.
+        const std::uint64_t margin = std::max<std::uint64_t>(file_bytes / 20, std::uint64_t{16} << 20);
+        if (r.storage.free_bytes < file_bytes + margin) {
+            throw io_error(ENOSPC, "fsync_io: not enough free space in " + where + ": the run writes " +
+                                       detail::human_bytes(file_bytes) + " and " +
+                                       detail::human_bytes(r.storage.free_bytes) +
+                                       " is available (ENOSPC); lower ops or the block size");
+        }
+    }
+    detail::read_block_device(st.st_dev, r.storage);
+    if (r.storage.filesystem == "tmpfs" || r.storage.filesystem == "ramfs") {
+        r.warnings.push_back(where + " is on " + r.storage.filesystem +
+                             ": a sync does nothing there, so these latencies are the page "
+                             "cache's, not durable storage's");
+    }
+    if (opt.method == sync_method::none) {
+        r.warnings.push_back("method none: nothing is made durable; these are page-cache writes");
+    }
+    if (opt.method == sync_method::o_direct) {
+        r.warnings.push_back("method direct without a sync: durable only where the device has no "
+                             "volatile write cache (write_cache: " +
+                             (r.storage.write_cache.empty() ? std::string("unknown") : r.storage.write_cache) +
+                             ")");
+    }
+
+    // Create the file: exclusively, never through a symlink, under a random name.
+    int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    if (opt.method == sync_method::o_dsync) flags |= O_DSYNC;
+    if (opt.method == sync_method::o_sync) flags |= O_SYNC;
+    if (detail::direct(opt.method)) flags |= O_DIRECT;
+    r.path = dir + (dir.back() == '/' ? "" : "/") + detail::random_name();
+
+    detail::signal_guard signals;
+    const int slot = detail::registry().add(r.path);
+    bool created = false;
+    bool keep = false;
+    ec2bench::detail::unique_fd fd;
+    struct cleanup {
+        IO& io;
+        ec2bench::detail::unique_fd& fd;
+        const std::string& path;
+        const bool& created;
+        const bool& keep;
+        int slot;
+        ~cleanup() {
+            if (fd) io.close(fd.release());
+            if (created && !keep) io.unlink(path.c_str());
+            detail::registry().remove(slot);
+        }
+    } guard{io, fd, r.path, created, keep, slot};
+
+    int raw = io.open(r.path.c_str(), flags, 0600);
+    if (raw < 0 && errno == EINVAL && detail::direct(opt.method)) {
+        throw io_error(EINVAL, "fsync_io: " + where + " (" + r.storage.filesystem +
+                                   ") does not support O_DIRECT (EINVAL): use a method without "
+                                   "direct, or a directory on a disk");
+    }
+    if (raw < 0) {
+        const int e = errno;
+        switch (e) {
+            case EACCES:
+            case EPERM:
+                throw io_error(e, "fsync_io: cannot create a file in " + where + " (" +
+                                      detail::errno_name(e) +
+                                      "): no permission; choose a directory you can write to");
+            case EROFS:
+                throw io_error(e, "fsync_io: " + where +
+                                      " is on a read-only filesystem (EROFS): choose a writable directory");
+            case ENOSPC:
+            case EDQUOT:
+                throw io_error(e, "fsync_io: cannot create a file in " + where + " (" +
+                                      detail::errno_name(e) + "): the disk or quota is full");
+            default:
+                throw io_error(e, "fsync_io: cannot create a file in " + where + " (" +
+                                      detail::errno_name(e) + "): " + std::strerror(e));
+        }
+    }
+    fd.reset(raw);
+    created = true;
+
+    if (detail::direct(opt.method)) {
+#if defined(STATX_DIOALIGN)
+        struct statx sx{};
+        if (::statx(fd.get(), "", AT_EMPTY_PATH, STATX_DIOALIGN, &sx) == 0 &&
+            (sx.stx_mask & STATX_DIOALIGN) != 0 && sx.stx_dio_offset_align != 0) {
+            r.storage.dio_mem_align = sx.stx_dio_mem_align;
+            r.storage.dio_offset_align = sx.stx_dio_offset_align;
+        }
+#endif
+        const std::uint32_t align = r.storage.dio_offset_align != 0 ? r.storage.dio_offset_align : 512;
+        if (opt.block_size % align != 0) {
+            throw std::invalid_argument("fsync_io: block size " + std::to_string(opt.block_size) +
+                                        " cannot be used with O_DIRECT in " + where +
+                                        ": it must be a multiple of " + std::to_string(align) +
+                                        " (the direct I/O alignment there)");
+        }
+    }
+
+    // The buffer is aligned for O_DIRECT whatever the method: the copy costs the same.
+    const std::size_t mem_align = std::max<std::size_t>(4096, r.storage.dio_mem_align);
+    ec2bench::detail::aligned_buffer<unsigned char> buf(opt.block_size, mem_align);
+    const detail::payload data(opt.seed, opt.block_size);
+    std::uint64_t written_ops = 0;
+
+    const auto write_block = [&](std::uint64_t index, const detail::payload& p) {
+        p.fill(index, buf.data());
+        const off_t offset = static_cast<off_t>(index * opt.block_size);
+        std::size_t done = 0;
+        while (done < opt.block_size) {
+            const ssize_t n = io.pwrite(fd.get(), buf.data() + done, opt.block_size - done,
+                                        offset + static_cast<off_t>(done));
+            if (n > 0) {
+                done += static_cast<std::size_t>(n);
+                if (done < opt.block_size) ++r.short_writes;
+                continue;
+            }
+            const int e = n == 0 ? EIO : errno;
+            if (e == EINTR) {
+                ++r.eintr_retries;
+                continue;
+            }
+            const std::string after = " after " + std::to_string(written_ops) + " of " +
+                                      std::to_string(total_ops) + " writes";
+            switch (e) {
+                case ENOSPC:
+                    throw io_error(e, "fsync_io: no space left in " + where + after +
+                                          " (ENOSPC): free space, or lower ops or the block size");
+                case EDQUOT:
+                    throw io_error(e, "fsync_io: disk quota exceeded in " + where + after +
+                                          " (EDQUOT): raise the quota, or lower ops or the block size");
+                case EFBIG:
+                    throw io_error(e, "fsync_io: file too large at " +
+                                          std::to_string(static_cast<std::uint64_t>(offset) + done) +
+                                          " bytes in " + where +
+                                          " (EFBIG): the file size limit (ulimit -f) or the "
+                                          "filesystem's maximum is below the planned " +
+                                          std::to_string(file_bytes) + " bytes; lower ops");
+                case EINVAL:
+                    if (detail::direct(opt.method)) {
+                        throw io_error(e, "fsync_io: O_DIRECT write of " +
+                                              std::to_string(opt.block_size) + " bytes at offset " +
+                                              std::to_string(offset) + " rejected in " + where +
+                                              " (EINVAL): the block size or alignment breaks the "
+                                              "device's direct I/O rules");
+                    }
+                    break;
+                case EIO:
+                    throw io_error(e, "fsync_io: write failed in " + where + after +
+                                          " (EIO): the device reported an I/O error; check the "
+                                          "kernel log (dmesg) and the device");
+                default: break;
+            }
+            throw io_error(e, "fsync_io: write failed in " + where + after + " (" +
+                                  detail::errno_name(e) + "): " + std::strerror(e));
+        }
+        ++written_ops;
+    };
+    // fdatasync (data_only) or fsync, retried on EINTR; any other failure ends the run.
+    const auto sync_call = [&](bool data_only) {
+        for (;;) {
+            const int rc = data_only ? io.fdatasync(fd.get()) : io.fsync(fd.get());
+            if (rc == 0) return;
+            const int e = errno;
+            if (e == EINTR) {
+                ++r.eintr_retries;
+                continue;
+            }
+            const std::string call = data_only ? "fdatasync" : "fsync";
+            if (e == EIO) {
+                throw io_error(e, "fsync_io: " + call + " failed in " + where + " after " +
+                                      std::to_string(written_ops) +
+                                      " writes (EIO): the device reported an I/O error and the "
+                                      "state of the written data is unknown; check the kernel "
+                                      "log (dmesg) and the device");
+            }
+            if (e == ENOSPC || e == EDQUOT) {
+                throw io_error(e, "fsync_io: " + call + " failed in " + where + " (" +
+                                      detail::errno_name(e) +
+                                      "): the disk or quota filled while flushing");
+            }
+            throw io_error(e, "fsync_io: " + call + " failed in " + where + " (" +
+                                  detail::errno_name(e) + "): " + std::strerror(e));
+        }
+    };
+    const auto sync_now = [&] { sync_call(opt.method != sync_method::fsync); };
+
+    // Preparation, untimed.
+    if (opt.prepare == prepare_mode::preallocate) {
+        if (io.fallocate(fd.get(), 0, static_cast<off_t>(file_bytes)) != 0) {
+            const int e = errno;
+            if (e == EOPNOTSUPP) {
+                throw io_error(e, "fsync_io: " + where + " (" + r.storage.filesystem +
+                                      ") does not support fallocate (EOPNOTSUPP): use prepare "
+                                      "append or overwrite");
+            }
+            if (e == ENOSPC || e == EDQUOT) {
+                throw io_error(e, "fsync_io: cannot preallocate " + detail::human_bytes(file_bytes) +
+                                      " in " + where + " (" + detail::errno_name(e) +
+                                      "): free space, or lower ops or the block size");
+            }
+            if (e == EFBIG) {
+                throw io_error(e, "fsync_io: cannot preallocate " + std::to_string(file_bytes) +
+                                      " bytes in " + where +
+                                      " (EFBIG): the file size limit (ulimit -f) is lower; lower ops");
+            }
+            throw io_error(e, "fsync_io: fallocate failed in " + where + " (" + detail::errno_name(e) +
+                                  "): " + std::strerror(e));
+        }
+    } else if (opt.prepare == prepare_mode::overwrite) {
+        const detail::payload first(~opt.seed, opt.block_size);
+        for (std::uint64_t i = 0; i < total_ops; ++i) write_block(i, first);
+        written_ops = 0;
+    }
+    // The prepared layout (allocation or contents, and their metadata) is durable before timing.
+    if (opt.prepare != prepare_mode::append) sync_call(false);
+
+    const bool syncing = detail::needs_sync_call(opt.method);
+    detail::series w(opt.max_exact_samples), s(opt.max_exact_samples), t(opt.max_exact_samples);
+    w.reserve(planned_ops);
+    s.reserve(planned_ops);
+    t.reserve(planned_ops);
+    const std::uint64_t time_cap_ns =
+        opt.seconds > 0 ? static_cast<std::uint64_t>(opt.seconds * 1e9) : 0;
+
+    bool unsynced = false;
+    for (std::uint64_t i = 0; i < opt.warmup_ops; ++i) {
+        write_block(i, data);
+        unsynced = true;
+        if (syncing && opt.sync_every != 0 && (i + 1) % opt.sync_every == 0) {
+            sync_now();
+            unsynced = false;
+        }
+    }
+    if (syncing && unsynced) sync_now();  // the timed part starts with nothing pending
+
+    r.stopped_by = capped_by_size ? "file size cap" : (opt.ops != 0 && planned_ops == opt.ops ? "ops" : "bytes");
+    const std::uint64_t start = ec2bench::detail::now_ns();
+    std::uint64_t end = start;
+    std::uint64_t since_sync = 0;
+    std::uint64_t recorded = 0;
+    for (; recorded < planned_ops; ++recorded) {
+        const std::uint64_t t0 = ec2bench::detail::now_ns();
+        if (time_cap_ns != 0 && t0 - start >= time_cap_ns) {
+            r.stopped_by = "seconds";
+            break;
+        }
+        write_block(opt.warmup_ops + recorded, data);
+        const std::uint64_t t1 = ec2bench::detail::now_ns();
+        std::uint64_t t2 = t1;
+        if (syncing && opt.sync_every != 0 && ++since_sync == opt.sync_every) {
+            sync_now();
+            since_sync = 0;
+            ++r.syncs;
+            t2 = ec2bench::detail::now_ns();
+            s.record(t2 - t1);
+        }
+        w.record(t1 - t0);
+        t.record(t2 - t0);
+        end = t2;
+    }
+    if (syncing && (opt.sync_every == 0 || since_sync != 0)) {
+        // The writes since the last sync are not durable yet: the run ends when they are.
+        const std::uint64_t t1 = ec2bench::detail::now_ns();
+        sync_now();
+        ++r.syncs;
+        end = ec2bench::detail::now_ns();
+        s.record(end - t1);
+    }
+    if (fd.close() != 0) {
+        const int e = errno;
+        throw io_error(e, "fsync_io: close failed in " + where + " (" + detail::errno_name(e) +
+                              "): a deferred write error; the state of the data is unknown");
+    }
+
+    r.ops = recorded;
+    r.bytes = recorded * opt.block_size;
+    r.seconds = ec2bench::detail::seconds_between(start, end);
+    if (r.seconds > 0) {
+        r.iops = static_cast<double>(r.ops) / r.seconds;
+        r.mb_per_second = static_cast<double>(r.bytes) / r.seconds / 1e6;
+    }
+    if (opt.keep_samples && t.samples().size() == recorded) r.samples = t.samples();
+    r.write = w.summary();
+    r.sync = s.summary();
+    r.total = t.summary();
+    keep = opt.keep_file;
+    return r;
+}
+
+/// The same with the real system calls.
+inline result run(const options& opt) {
+    posix_io io;
+    return run(opt, io);
+}
+
+}  // namespace ec2bench::fsync_io
+
+#endif  // EC2BENCH_KERNELS_FSYNC_IO_HPP
