@@ -31,9 +31,19 @@ variable "region" {
 }
 
 variable "instance_types" {
-  description = "One instance each. Graviton types get the arm64 AMI, the others amd64."
+  description = "Instance types to launch, `replicas` of each. Graviton types get the arm64 AMI, the others amd64."
   type        = list(string)
   default     = ["m7i.large", "m7a.large", "m7g.large"]
+}
+
+variable "replicas" {
+  description = "Instances per type, on separate launches: a spread across hosts, not only within one."
+  type        = number
+  default     = 1
+  validation {
+    condition     = var.replicas >= 1 && floor(var.replicas) == var.replicas
+    error_message = "replicas must be a positive integer."
+  }
 }
 
 variable "results_bucket" {
@@ -125,6 +135,11 @@ data "aws_subnets" "default" {
 }
 
 locals {
+  # "m7g.large#0" => "m7g.large", one entry per instance to launch.
+  instances = {
+    for pair in setproduct(var.instance_types, range(var.replicas)) :
+    "${pair[0]}#${pair[1]}" => pair[0]
+  }
   subnet_id = var.subnet_id != null ? var.subnet_id : sort(data.aws_subnets.default[0].ids)[0]
   arch = {
     for t in var.instance_types : t =>
@@ -206,10 +221,10 @@ resource "aws_iam_instance_profile" "bench" {
 }
 
 resource "aws_instance" "bench" {
-  for_each = toset(var.instance_types)
+  for_each = local.instances
 
-  ami                         = data.aws_ssm_parameter.ami[local.arch[each.key]].insecure_value
-  instance_type               = each.key
+  ami                         = data.aws_ssm_parameter.ami[local.arch[each.value]].insecure_value
+  instance_type               = each.value
   subnet_id                   = local.subnet_id
   vpc_security_group_ids      = [aws_security_group.egress_only.id]
   associate_public_ip_address = true # apt and git need the internet; drop behind a NAT gateway
@@ -235,14 +250,14 @@ resource "aws_instance" "bench" {
 
   # Burstable types: unlimited, so that no run is throttled to the baseline (docs/ec2.md).
   dynamic "credit_specification" {
-    for_each = can(regex("^t[0-9]", each.key)) ? ["unlimited"] : []
+    for_each = can(regex("^t[0-9]", each.value)) ? ["unlimited"] : []
     content {
       cpu_credits = credit_specification.value
     }
   }
 
   tags = {
-    Name           = "ec2bench-${each.key}"
+    Name           = "ec2bench-${replace(each.key, "#", "-")}"
     "ec2bench-run" = var.run_tag
   }
 
@@ -250,8 +265,8 @@ resource "aws_instance" "bench" {
 }
 
 output "instances" {
-  description = "Instance id and availability zone per instance type."
-  value       = { for t, i in aws_instance.bench : t => { id = i.id, zone = i.availability_zone } }
+  description = "Instance id and availability zone per \"<type>#<n>\"."
+  value       = { for k, i in aws_instance.bench : k => { id = i.id, zone = i.availability_zone } }
 }
 
 output "results" {
