@@ -313,6 +313,24 @@ TEST_CASE("403, 404 or 405 on the token falls back to IMDSv1, unless v1 is disab
     }
 }
 
+TEST_CASE("a v1 fallback whose requests are all refused is reported unavailable") {
+    fake_dmi dmi;
+    dmi.nitro("m6i.large");
+    fake_imds server;
+    server.token_statuses = {403};
+    server.routes["/latest/dynamic/instance-identity/document"] = {403, ""};
+    server.routes["/latest/meta-data/instance-type"] = {403, ""};
+    server.routes["/latest/meta-data/placement/region"] = {403, ""};
+    server.start();
+    env e{{{"AWS_EC2_METADATA_SERVICE_ENDPOINT", server.endpoint()}}};
+    const auto info = sy::probe_ec2(options(dmi, e));
+    CHECK(info.imds == "unavailable");
+    CHECK(info.instance_type.source == sy::fact_source::dmi);
+    REQUIRE(info.notes.size() >= 2u);
+    CHECK(info.notes[0] == "IMDSv2 token request answered 403; falling back to IMDSv1");
+    CHECK(info.notes[1] == "/latest/dynamic/instance-identity/document: HTTP 403");
+}
+
 TEST_CASE("AWS_METADATA_SERVICE_NUM_ATTEMPTS retries server errors") {
     fake_dmi dmi;
     dmi.nitro("m6i.large");

@@ -498,9 +498,18 @@ inline ec2_info probe_ec2(const ec2_probe_options& opt = {}) {
     }
     if (!e.instance_type) e.instance_type = dmi_type;
     if (e.imds == "v2" || e.imds == "v1") {
-        if (e.region || e.instance_type.source == fact_source::imdsv2 ||
-            e.instance_type.source == fact_source::imdsv1) {
+        // "v1"/"v2" means facts came from the service, not merely that a token was or was not
+        // granted: a service that refuses every request is unavailable.
+        const ec2_fact* facts[] = {&e.instance_type, &e.region, &e.availability_zone,
+                                   &e.availability_zone_id, &e.ami_id, &e.architecture};
+        bool any = false;
+        for (const ec2_fact* f : facts) {
+            any = any || f->source == fact_source::imdsv2 || f->source == fact_source::imdsv1;
+        }
+        if (any) {
             e.on_ec2 = true;
+        } else {
+            e.imds = "unavailable";
         }
     }
     return finish();
