@@ -5,8 +5,8 @@
                           [--configs fdatasync:4k,fsync:4k,dsync:4k,direct+fdatasync:4k]
                           [--prepare append|preallocate|overwrite]
 
-For each configuration, each round runs fio then ec2bench-fsync on DIR, writing the same number
-of blocks sequentially to a fresh file. Printed: the median over rounds of IOPS, and of each
+For each configuration, each round runs fio and ec2bench-fsync on DIR (alternating which goes
+first), writing the same number of blocks sequentially to a fresh file. Printed: the median over rounds of IOPS, and of each
 side's write and sync latency percentiles (microseconds), and ec2bench's IOPS ratio to fio.
 
 fio is run as the issue states: --rw=write --ioengine=psync --bs=<size>, with the sync flag of
@@ -94,9 +94,14 @@ def main():
     for cfg in a.configs.split(","):
         method, bs = cfg.split(":")
         theirs, ours = [], []
-        for _ in range(a.rounds):
-            theirs.append(fio_round(a.dir, method, bs, a.ops, a.prepare))
-            ours.append(ours_round(exe, a.dir, method, bs, a.ops, a.prepare))
+        for r in range(a.rounds):
+            # Alternate who goes first, so a device that drifts during the run favours neither.
+            if r % 2 == 0:
+                theirs.append(fio_round(a.dir, method, bs, a.ops, a.prepare))
+                ours.append(ours_round(exe, a.dir, method, bs, a.ops, a.prepare))
+            else:
+                ours.append(ours_round(exe, a.dir, method, bs, a.ops, a.prepare))
+                theirs.append(fio_round(a.dir, method, bs, a.ops, a.prepare))
         med = lambda rows, k: statistics.median(r[k] for r in rows)
         f_iops, o_iops = med(theirs, "iops"), med(ours, "iops")
         print(f"{cfg:24}{f_iops:10.0f}{o_iops:10.0f}{o_iops / f_iops:7.2f}x   "

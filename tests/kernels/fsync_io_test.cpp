@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -63,7 +64,7 @@ std::string slurp(const std::string& p) {
 }
 
 std::string expected_contents(const fio::options& o, std::uint64_t blocks) {
-    const fio::detail::payload p(o.seed, o.block_size);
+    fio::detail::payload p(o.seed, o.block_size);
     std::string out(blocks * o.block_size, '\0');
     for (std::uint64_t i = 0; i < blocks; ++i) {
         p.fill(i, reinterpret_cast<unsigned char*>(out.data() + i * o.block_size));
@@ -181,8 +182,8 @@ TEST_CASE("names and parsing of methods and preparations") {
 }
 
 TEST_CASE("the payload is deterministic, and no two blocks are equal") {
-    const fio::detail::payload p(42, 4096);
-    const fio::detail::payload q(42, 4096);
+    fio::detail::payload p(42, 4096);
+    fio::detail::payload q(42, 4096);
     std::vector<unsigned char> a(4096), b(4096);
     std::set<std::string> seen;
     for (std::uint64_t i = 0; i < 2000; ++i) {
@@ -234,7 +235,15 @@ TEST_CASE("file contents are byte-exact for every method and preparation") {
             CHECK(r.sync.count == (syncing ? 20u : 0u));
             CHECK(fs::path(r.path).parent_path() == d.path);
             CHECK(fs::path(r.path).filename().string().rfind(".ec2bench-fsync-", 0) == 0);
-            CHECK(slurp(r.path) == expected_contents(o, 23));
+            const std::string bytes = slurp(r.path);
+            CHECK(bytes == expected_contents(o, 23));
+            // Independently of the generator: every block starts with (seed, index), little-endian.
+            for (std::uint64_t i = 0; i < 23 && bytes.size() == 23 * 4096u; ++i) {
+                std::uint64_t stamp[2];
+                std::memcpy(stamp, bytes.data() + i * 4096, sizeof stamp);
+                CHECK(stamp[0] == o.seed);
+                CHECK(stamp[1] == i);
+            }
             fs::remove(r.path);
             CHECK(d.files() == 0u);
         }
