@@ -11,4 +11,6 @@
 #include <ec2bench/detail/thread_team.hpp>
 #include <ec2bench/detail/unique_fd.hpp>
 
+#include <ec2bench/kernels/sieve.hpp>
+
 #endif  // EC2BENCH_EC2BENCH_HPP
