@@ -4,4 +4,6 @@
 
 #include <ec2bench/ec2bench.hpp>
 
+#include <ec2bench/gbench/sieve.hpp>
+
 #endif  // EC2BENCH_GBENCH_HPP

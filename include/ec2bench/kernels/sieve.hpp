@@ -179,6 +179,22 @@ inline std::uint64_t isqrt(std::uint64_t n) noexcept {
     return r;
 }
 
+/// ceil(n / p) for p > 0.
+inline std::uint64_t ceil_div(std::uint64_t n, std::uint64_t p) noexcept {
+    return n / p + (n % p != 0 ? 1 : 0);
+}
+
+/// out = a * b; true when that overflows.
+inline bool multiply_overflows(std::uint64_t a, std::uint64_t b, std::uint64_t& out) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_mul_overflow(a, b, &out);
+#else
+    if (b != 0 && a > std::numeric_limits<std::uint64_t>::max() / b) return true;
+    out = a * b;
+    return false;
+#endif
+}
+
 inline std::uint64_t load_word(const unsigned char* p) noexcept {
     std::uint64_t w;
     std::memcpy(&w, p, sizeof(w));
@@ -641,10 +657,11 @@ private:
 
     void add(std::uint64_t p) {
         const std::uint64_t start = std::max(p * p, 30 * segment_lo_ + 7);
-        std::uint64_t q = start / p + (start % p != 0 ? 1 : 0);
+        std::uint64_t q = ceil_div(start, p);
         q += residues.to_next[q % 30];
-        if (q > std::numeric_limits<std::uint64_t>::max() / p) return;  // no multiple below 2^64
-        const std::uint64_t byte = (p * q - 7) / 30;
+        std::uint64_t multiple = 0;
+        if (multiply_overflows(p, q, multiple)) return;  // no multiple below 2^64
+        const std::uint64_t byte = (multiple - 7) / 30;
         if (byte >= end_byte_) return;
         const std::uint64_t index = byte - segment_lo_;
         const unsigned j = residues.slot[q % 30];
@@ -765,34 +782,42 @@ private:
     std::uint64_t max_ = 0;
 };
 
-/// Sieving primes up to 2^32 - 1, produced a segment at a time by a second sieve.
+/// Sieving primes up to 2^32 - 1, produced a segment at a time by a second sieve and read
+/// straight from its bits.
 class sieved_feed {
 public:
     void configure(const segment_sizes& z) { sieve_.configure(z); }
     void start(std::uint64_t max_prime) {
-        primes_.clear();
-        next_ = 0;
+        bits_ = 0;
+        word_ = 0;
+        words_ = 0;
         active_ = max_prime > presieve_max_prime;
         if (active_) sieve_.start(presieve_max_prime + 1, max_prime + 1);
     }
     std::uint64_t next() {
-        while (next_ == primes_.size()) {
-            if (!active_ || !sieve_.next_segment()) {
-                active_ = false;
-                return 0;
+        while (bits_ == 0) {
+            if (++word_ < words_) {
+                base_ += 240;
+            } else {
+                if (!active_ || !sieve_.next_segment()) {
+                    active_ = false;
+                    return 0;
+                }
+                word_ = 0;
+                words_ = sieve_.words();
+                base_ = 30 * sieve_.first_byte();
             }
-            primes_.clear();
-            next_ = 0;
-            auto keep = [this](std::uint64_t p) { primes_.push_back(static_cast<std::uint32_t>(p)); };
-            sieve_.visit(keep);
+            bits_ = load_word(sieve_.bytes() + 8 * word_);
         }
-        return primes_[next_++];
+        const std::uint64_t p = base_ + bit_value.v[count_zeros_right(bits_)];
+        bits_ &= bits_ - 1;
+        return p;
     }
 
 private:
     segmented_sieve<table_feed> sieve_;
-    std::vector<std::uint32_t> primes_;
-    std::size_t next_ = 0;
+    std::uint64_t bits_ = 0, base_ = 0;
+    std::size_t word_ = 0, words_ = 0;
     bool active_ = false;
 };
 
