@@ -23,6 +23,10 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SSE2__) || defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define EC2BENCH_SIEVE_INLINE inline __attribute__((always_inline))
 #define EC2BENCH_SIEVE_UNREACHABLE() __builtin_unreachable()
@@ -264,19 +268,18 @@ inline presieve_tables make_presieve_tables() {
         t.start[g] = total;
         total += p + presieve_run + 8;
     }
-    t.bytes.resize(total);
+    t.bytes.assign(total, 0xff);
     for (unsigned g = 0; g < 16; ++g) {
         unsigned char* out = t.bytes.data() + t.start[g];
         const std::size_t n = t.period[g] + presieve_run + 8;
-        for (std::size_t b = 0; b < n; ++b) {
-            unsigned bits = 0;
+        for (unsigned q : presieve_groups[g]) {
+            if (q == 1) continue;
             for (unsigned k = 0; k < 8; ++k) {
-                const std::uint64_t v = 30 * static_cast<std::uint64_t>(b) + wheel_offset[k];
-                bool multiple = false;
-                for (unsigned q : presieve_groups[g]) multiple = multiple || (q > 1 && v % q == 0);
-                if (!multiple) bits |= 1u << k;
+                // The first byte b with 30 * b + wheel_offset[k] divisible by q, then every q-th.
+                std::size_t b = 0;
+                while ((30 * b + wheel_offset[k]) % q != 0) ++b;
+                for (; b < n; b += q) out[b] = static_cast<unsigned char>(out[b] & ~(1u << k));
             }
-            out[b] = static_cast<unsigned char>(bits);
         }
     }
     for (unsigned b = 0; b < 6; ++b) {
@@ -297,6 +300,59 @@ inline const presieve_tables& presieve_data() {
     return t;
 }
 
+/// o[k] = a[0][k] & ... & a[15][k] for k < n rounded up to a multiple of 8 (two passes of
+/// eight patterns keep the pointers in registers).
+inline void and_patterns(unsigned char* o, const unsigned char* const* a, std::size_t n) {
+#if defined(__AVX2__)
+    using v = __m256i;
+    const auto ld = [](const unsigned char* p) { return _mm256_loadu_si256(reinterpret_cast<const v*>(p)); };
+    std::size_t k = 0;
+    for (; k + 32 <= n; k += 32) {
+        const v x = _mm256_and_si256(
+            _mm256_and_si256(_mm256_and_si256(ld(a[0] + k), ld(a[1] + k)),
+                             _mm256_and_si256(ld(a[2] + k), ld(a[3] + k))),
+            _mm256_and_si256(_mm256_and_si256(ld(a[4] + k), ld(a[5] + k)),
+                             _mm256_and_si256(ld(a[6] + k), ld(a[7] + k))));
+        _mm256_storeu_si256(reinterpret_cast<v*>(o + k), x);
+    }
+    for (std::size_t m = 0; m < k; m += 32) {
+        const v x = _mm256_and_si256(
+            _mm256_and_si256(_mm256_and_si256(ld(a[8] + m), ld(a[9] + m)),
+                             _mm256_and_si256(ld(a[10] + m), ld(a[11] + m))),
+            _mm256_and_si256(_mm256_and_si256(ld(a[12] + m), ld(a[13] + m)),
+                             _mm256_and_si256(ld(a[14] + m), ld(a[15] + m))));
+        _mm256_storeu_si256(reinterpret_cast<v*>(o + m), _mm256_and_si256(x, ld(o + m)));
+    }
+#elif defined(__SSE2__)
+    using v = __m128i;
+    const auto ld = [](const unsigned char* p) { return _mm_loadu_si128(reinterpret_cast<const v*>(p)); };
+    std::size_t k = 0;
+    for (; k + 16 <= n; k += 16) {
+        const v x = _mm_and_si128(
+            _mm_and_si128(_mm_and_si128(ld(a[0] + k), ld(a[1] + k)),
+                          _mm_and_si128(ld(a[2] + k), ld(a[3] + k))),
+            _mm_and_si128(_mm_and_si128(ld(a[4] + k), ld(a[5] + k)),
+                          _mm_and_si128(ld(a[6] + k), ld(a[7] + k))));
+        _mm_storeu_si128(reinterpret_cast<v*>(o + k), x);
+    }
+    for (std::size_t m = 0; m < k; m += 16) {
+        const v x = _mm_and_si128(
+            _mm_and_si128(_mm_and_si128(ld(a[8] + m), ld(a[9] + m)),
+                          _mm_and_si128(ld(a[10] + m), ld(a[11] + m))),
+            _mm_and_si128(_mm_and_si128(ld(a[12] + m), ld(a[13] + m)),
+                          _mm_and_si128(ld(a[14] + m), ld(a[15] + m))));
+        _mm_storeu_si128(reinterpret_cast<v*>(o + m), _mm_and_si128(x, ld(o + m)));
+    }
+#else
+    std::size_t k = 0;
+#endif
+    for (; k < n; k += 8) {
+        std::uint64_t x = load_word(a[0] + k);
+        for (unsigned g = 1; g < 16; ++g) x &= load_word(a[g] + k);
+        store_word(o + k, x);
+    }
+}
+
 /// out[0, len) = the pre-sieve patterns for the bytes from global byte index `first` on. May write
 /// up to 7 bytes past len.
 inline void presieve(unsigned char* out, std::uint64_t first, std::size_t len) {
@@ -308,20 +364,7 @@ inline void presieve(unsigned char* out, std::uint64_t first, std::size_t len) {
         const std::size_t run = std::min(presieve_run, len - done);
         const unsigned char* a[16];
         for (unsigned g = 0; g < 16; ++g) a[g] = base + t.start[g] + pos[g];
-        unsigned char* o = out + done;
-        // Two passes of eight patterns keep the pointers in registers.
-        for (std::size_t k = 0; k < run; k += 8) {
-            store_word(o + k, load_word(a[0] + k) & load_word(a[1] + k) & load_word(a[2] + k) &
-                                  load_word(a[3] + k) & load_word(a[4] + k) &
-                                  load_word(a[5] + k) & load_word(a[6] + k) &
-                                  load_word(a[7] + k));
-        }
-        for (std::size_t k = 0; k < run; k += 8) {
-            store_word(o + k, load_word(o + k) & load_word(a[8] + k) & load_word(a[9] + k) &
-                                  load_word(a[10] + k) & load_word(a[11] + k) &
-                                  load_word(a[12] + k) & load_word(a[13] + k) &
-                                  load_word(a[14] + k) & load_word(a[15] + k));
-        }
+        and_patterns(out + done, a, run);
         for (unsigned g = 0; g < 16; ++g) {
             pos[g] += run;
             if (pos[g] >= t.period[g]) pos[g] -= t.period[g];
@@ -358,16 +401,21 @@ struct large_prime {
     std::uint32_t packed;  ///< index << 6 | wheel index
 };
 
+// Every loop below leaves through one exit per wheel position, so the hot path never
+// materialises the position (the compiler would otherwise set it before every bounds check).
 #define EC2BENCH_SIEVE_STEP(J)                                                  \
     case J:                                                                     \
-        if (i >= end) {                                                         \
-            j = J;                                                              \
-            goto done;                                                          \
-        }                                                                       \
+        if (i >= end) goto exit_##J;                                            \
         s[i] &= prime_classes[C].mask[J];                                       \
         i += d * wheel_gap[J] + prime_classes[C].carry[J];
 
 #define EC2BENCH_SIEVE_AT(J) s[i + d * wheel_lead[J] + prime_classes[C].lead[J]] &= prime_classes[C].mask[J]
+
+#define EC2BENCH_SIEVE_SMALL_EXIT(J)                                            \
+    exit_##J:                                                                   \
+        it->index = static_cast<std::uint32_t>(i);                              \
+        it->j = J;                                                              \
+        continue;
 
 /// Crosses off the multiples of the small primes of class C in s[0, end).
 template <unsigned C>
@@ -378,8 +426,7 @@ inline void cross_small(unsigned char* s, std::size_t end, small_prime* it, smal
     for (; it != last; ++it) {
         const std::size_t d = it->d;
         std::size_t i = it->index;
-        unsigned j = it->j;
-        switch (j) {
+        switch (it->j) {
             default:
                 EC2BENCH_SIEVE_UNREACHABLE();
                 for (;;) {
@@ -401,26 +448,39 @@ inline void cross_small(unsigned char* s, std::size_t end, small_prime* it, smal
                     // At wheel position 0: whole turns while all 8 multiples are in range.
                     {
                         const std::size_t span = d * lead7 + carry7;
-                        const std::size_t turn = d * 30 + turn_carry;
-                        while (i + span < end) {
-                            EC2BENCH_SIEVE_AT(0);
-                            EC2BENCH_SIEVE_AT(1);
-                            EC2BENCH_SIEVE_AT(2);
-                            EC2BENCH_SIEVE_AT(3);
-                            EC2BENCH_SIEVE_AT(4);
-                            EC2BENCH_SIEVE_AT(5);
-                            EC2BENCH_SIEVE_AT(6);
-                            EC2BENCH_SIEVE_AT(7);
-                            i += turn;
+                        if (span < end) {
+                            const std::size_t limit = end - span;
+                            const std::size_t turn = d * 30 + turn_carry;
+                            while (i < limit) {
+                                EC2BENCH_SIEVE_AT(0);
+                                EC2BENCH_SIEVE_AT(1);
+                                EC2BENCH_SIEVE_AT(2);
+                                EC2BENCH_SIEVE_AT(3);
+                                EC2BENCH_SIEVE_AT(4);
+                                EC2BENCH_SIEVE_AT(5);
+                                EC2BENCH_SIEVE_AT(6);
+                                EC2BENCH_SIEVE_AT(7);
+                                i += turn;
+                            }
                         }
                     }
                 }
         }
-    done:
-        it->index = static_cast<std::uint32_t>(i);
-        it->j = j;
+        EC2BENCH_SIEVE_SMALL_EXIT(0)
+        EC2BENCH_SIEVE_SMALL_EXIT(1)
+        EC2BENCH_SIEVE_SMALL_EXIT(2)
+        EC2BENCH_SIEVE_SMALL_EXIT(3)
+        EC2BENCH_SIEVE_SMALL_EXIT(4)
+        EC2BENCH_SIEVE_SMALL_EXIT(5)
+        EC2BENCH_SIEVE_SMALL_EXIT(6)
+        EC2BENCH_SIEVE_SMALL_EXIT(7)
     }
 }
+
+#define EC2BENCH_SIEVE_MEDIUM_EXIT(J)                                           \
+    exit_##J:                                                                   \
+        next[C * 8 + J].push_back({it->d, static_cast<std::uint32_t>(i - end)}); \
+        continue;
 
 /// Crosses off the multiples of the medium primes of class C, all at wheel position j0, in
 /// s[0, end); each prime then goes to the list of its next wheel index, relative to `end`.
@@ -431,7 +491,6 @@ inline void cross_medium(unsigned char* s, std::size_t end, const medium_prime* 
     for (; it != last; ++it) {
         const std::size_t d = it->d;
         std::size_t i = it->index;
-        unsigned j = 0;
         switch (j0) {
             default:
                 EC2BENCH_SIEVE_UNREACHABLE();
@@ -453,13 +512,21 @@ inline void cross_medium(unsigned char* s, std::size_t end, const medium_prime* 
                     EC2BENCH_SIEVE_STEP(7)
                 }
         }
-    done:
-        next[C * 8 + j].push_back({it->d, static_cast<std::uint32_t>(i - end)});
+        EC2BENCH_SIEVE_MEDIUM_EXIT(0)
+        EC2BENCH_SIEVE_MEDIUM_EXIT(1)
+        EC2BENCH_SIEVE_MEDIUM_EXIT(2)
+        EC2BENCH_SIEVE_MEDIUM_EXIT(3)
+        EC2BENCH_SIEVE_MEDIUM_EXIT(4)
+        EC2BENCH_SIEVE_MEDIUM_EXIT(5)
+        EC2BENCH_SIEVE_MEDIUM_EXIT(6)
+        EC2BENCH_SIEVE_MEDIUM_EXIT(7)
     }
 }
 
+#undef EC2BENCH_SIEVE_MEDIUM_EXIT
 #undef EC2BENCH_SIEVE_STEP
 #undef EC2BENCH_SIEVE_AT
+#undef EC2BENCH_SIEVE_SMALL_EXIT
 
 /// Fixed-size blocks of large primes, chained per segment, recycled through a free list.
 class bucket_store {
