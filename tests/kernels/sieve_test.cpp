@@ -347,6 +347,55 @@ TEST_CASE("more threads than CPUs, and a sieve reused across calls") {
     CHECK(all.count(0, 100'000'000).count == 5761455);
 }
 
+namespace {
+/// A user counter: primes by last decimal digit, from the wheel positions alone (30b + 7 ends in
+/// 7, 30b + 11 in 1, ...): bit k of every byte has the last digit wheel_offset(k) % 10.
+struct last_digit_tally {
+    std::uint64_t n[10] = {};
+    void operator()(const segment_view& s) {
+        static constexpr unsigned digit[8] = {7, 1, 3, 7, 9, 3, 9, 1};
+        for (std::size_t k = 0; k < s.words(); ++k) {
+            const std::uint64_t w = s.word(k);
+            for (unsigned b = 0; b < 8; ++b) {
+                n[digit[b]] += static_cast<std::uint64_t>(
+                    __builtin_popcountll(w & (0x0101010101010101ull << b)));
+            }
+        }
+    }
+    last_digit_tally& operator+=(const last_digit_tally& o) {
+        for (unsigned d = 0; d < 10; ++d) n[d] += o.n[d];
+        return *this;
+    }
+};
+}  // namespace
+
+TEST_CASE("reduce: a user counter over the segments, on every thread count") {
+    const std::uint64_t a = 1'000'000'000, b = 1'050'000'000;
+    const std::vector<std::uint64_t> want_primes = plain_primes(a, b);
+    std::uint64_t want[10] = {};
+    for (std::uint64_t p : want_primes) ++want[p % 10];
+    for (unsigned t : {1u, 2u, 3u}) {
+        CAPTURE(t);
+        prime_sieve<fixed_segments<16384, 4096>> s(with(t));
+        const last_digit_tally got = s.reduce(a, b, last_digit_tally{});
+        for (unsigned d = 0; d < 10; ++d) {
+            CAPTURE(d);
+            CHECK(got.n[d] == want[d]);
+        }
+    }
+    // 2, 3 and 5 are in no segment; the initial value is added once.
+    last_digit_tally init;
+    init.n[2] = 1;
+    init.n[3] = 1;
+    init.n[5] = 1;
+    const last_digit_tally small = prime_sieve<>(with(2)).reduce(0, 100, init);
+    std::uint64_t total = 0;
+    for (std::uint64_t v : small.n) total += v;
+    CHECK(total == 25);
+    CHECK(small.n[1] == 5);  // 11 31 41 61 71
+    CHECK(small.n[3] == 7);  // 3 13 23 43 53 73 83
+}
+
 TEST_CASE("known_count_below") {
     CHECK(known_count_below(10'000'000'000) == 455052511);
     CHECK(known_count_below(std::uint64_t{1} << 32) == 203280221);

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -234,6 +235,52 @@ inline unsigned popcount64(std::uint64_t w) noexcept {
     return n;
 #endif
 }
+
+}  // namespace detail
+
+/// One sieved segment of [lo, hi): bit k of bytes[i] is set when 30 * (first_byte + i) +
+/// wheel_offset(k) is a prime in [lo, hi), wheel_offset(k) being 7, 11, 13, 17, 19, 23, 29, 31.
+/// Only numbers from 7 on appear; 2, 3 and 5 are never in a segment. The bytes are zero-padded to
+/// whole 64-bit words (`words()`).
+struct segment_view {
+    const unsigned char* bytes = nullptr;
+    std::size_t size = 0;
+    std::uint64_t first_byte = 0;
+
+    std::size_t words() const noexcept { return (size + 7) / 8; }
+
+    /// Word k, with byte 8k in its low bits on every platform.
+    std::uint64_t word(std::size_t k) const noexcept { return detail::load_word(bytes + 8 * k); }
+
+    /// The primes in the segment.
+    std::uint64_t count() const noexcept {
+        std::uint64_t n = 0;
+        const std::size_t w = words();
+        for (std::size_t k = 0; k < w; ++k) n += detail::popcount64(word(k));
+        return n;
+    }
+
+    /// Calls f(prime) for each prime of the segment, in ascending order. Returns false as soon
+    /// as f returns false (when f returns bool).
+    template <class F>
+    bool for_each(F& f) const {
+        const std::size_t w = words();
+        std::uint64_t base = 30 * first_byte;
+        for (std::size_t k = 0; k < w; ++k, base += 240) {
+            for (std::uint64_t bits = word(k); bits != 0; bits &= bits - 1) {
+                const std::uint64_t p = base + detail::bit_value.v[detail::count_zeros_right(bits)];
+                if constexpr (std::is_same_v<decltype(f(p)), bool>) {
+                    if (!f(p)) return false;
+                } else {
+                    f(p);
+                }
+            }
+        }
+        return true;
+    }
+};
+
+namespace detail {
 
 // --- Pre-sieve -----------------------------------------------------------------------------------
 // The multiples of the primes 7..163 are removed by AND-ing 16 periodic patterns rather than by
@@ -528,48 +575,56 @@ inline void cross_medium(unsigned char* s, std::size_t end, const medium_prime* 
 #undef EC2BENCH_SIEVE_AT
 #undef EC2BENCH_SIEVE_SMALL_EXIT
 
-/// Fixed-size blocks of large primes, chained per segment, recycled through a free list.
+/// The large primes waiting for each segment of a ring, in 8 KiB buckets aligned to their size.
+/// A slot holds the write cursor of its newest bucket; a cursor on a bucket boundary is a full
+/// bucket (or, when null, none), so a push costs one test and one store.
 class bucket_store {
 public:
-    static constexpr std::size_t capacity = 1022;  // 8 KiB blocks
+    static constexpr std::size_t bucket_bytes = 8192;
+    static constexpr std::size_t capacity = (bucket_bytes - 16) / sizeof(large_prime);
 
     struct bucket {
-        bucket* next;
-        std::uint32_t size;
+        bucket* next;  ///< the older, full bucket of the same slot
+        void* unused;  ///< keeps the items 16-byte aligned
         large_prime item[capacity];
     };
+    static_assert(sizeof(bucket) == bucket_bytes, "a bucket must fill its aligned block");
 
     bucket_store() = default;
     bucket_store(const bucket_store&) = delete;
     bucket_store& operator=(const bucket_store&) = delete;
+    ~bucket_store() {
+        for (void* slab : slabs_) ::operator delete(slab, std::align_val_t{bucket_bytes});
+    }
 
     /// Drops every chain and sizes the ring for `slots` segments (a power of two).
     void reset(std::size_t slots) {
-        for (bucket*& head : ring_) {
-            while (head != nullptr) {
-                bucket* n = head->next;
-                release(head);
-                head = n;
+        for (large_prime*& cursor : ring_) {
+            for (bucket* b = cursor == nullptr ? nullptr : bucket_of(cursor); b != nullptr;) {
+                bucket* older = b->next;
+                release(b);
+                b = older;
             }
+            cursor = nullptr;
         }
         ring_.assign(slots, nullptr);
     }
 
     std::size_t slots() const noexcept { return ring_.size(); }
+    large_prime** ring() noexcept { return ring_.data(); }
 
-    EC2BENCH_SIEVE_INLINE void push(std::size_t slot, large_prime p) {
-        bucket*& head = ring_[slot];
-        if (head == nullptr || head->size == capacity) {
-            bucket* b = acquire();
-            b->next = head;
-            b->size = 0;
-            head = b;
-        }
-        head->item[head->size++] = p;
+    /// The bucket that holds the item before `cursor`.
+    static bucket* bucket_of(const large_prime* cursor) noexcept {
+        const auto a = reinterpret_cast<std::uintptr_t>(cursor - 1);
+        return reinterpret_cast<bucket*>(a & ~std::uintptr_t{bucket_bytes - 1});
     }
 
-    /// Detaches the chain of a slot; the caller hands each bucket back with release().
-    bucket* take(std::size_t slot) noexcept { return std::exchange(ring_[slot], nullptr); }
+    EC2BENCH_SIEVE_INLINE void push(large_prime*& cursor, large_prime p) {
+        if ((reinterpret_cast<std::uintptr_t>(cursor) & (bucket_bytes - 1)) == 0) {
+            cursor = fresh(cursor);
+        }
+        *cursor++ = p;
+    }
 
     void release(bucket* b) noexcept {
         b->next = free_;
@@ -577,19 +632,21 @@ public:
     }
 
 private:
-    bucket* acquire() {
+    large_prime* fresh(large_prime* cursor) {
         if (free_ == nullptr) {
             // 64 buckets (512 KiB) at a time.
-            auto block = std::make_unique<bucket[]>(64);
-            for (std::size_t k = 0; k < 64; ++k) release(&block[k]);
-            blocks_.push_back(std::move(block));
+            void* slab = ::operator new(64 * bucket_bytes, std::align_val_t{bucket_bytes});
+            slabs_.push_back(slab);
+            for (std::size_t k = 0; k < 64; ++k) release(static_cast<bucket*>(slab) + k);
         }
-        return std::exchange(free_, free_->next);
+        bucket* b = std::exchange(free_, free_->next);
+        b->next = cursor == nullptr ? nullptr : bucket_of(cursor);
+        return b->item;
     }
 
-    std::vector<bucket*> ring_;
+    std::vector<large_prime*> ring_;
     bucket* free_ = nullptr;
-    std::vector<std::unique_ptr<bucket[]>> blocks_;
+    std::vector<void*> slabs_;
 };
 
 // --- The segmented sieve -------------------------------------------------------------------------
@@ -690,34 +747,8 @@ public:
     std::size_t words() const noexcept { return (length_ + 7) / 8; }
     std::uint64_t first_byte() const noexcept { return current_lo_; }
 
-    /// The primes in the segment just sieved.
-    std::uint64_t count() const noexcept {
-        const unsigned char* s = bytes();
-        std::uint64_t n = 0;
-        const std::size_t w = words();
-        for (std::size_t k = 0; k < w; ++k) n += popcount64(load_word(s + 8 * k));
-        return n;
-    }
-
-    /// Calls f(prime) for each prime of the segment just sieved, in ascending order. Stops and
-    /// returns false as soon as f returns false (when f returns bool).
-    template <class F>
-    bool visit(F& f) const {
-        const unsigned char* s = bytes();
-        const std::size_t w = words();
-        std::uint64_t base = 30 * current_lo_;
-        for (std::size_t k = 0; k < w; ++k, base += 240) {
-            for (std::uint64_t bits = load_word(s + 8 * k); bits != 0; bits &= bits - 1) {
-                const std::uint64_t p = base + bit_value.v[count_zeros_right(bits)];
-                if constexpr (std::is_same_v<decltype(f(p)), bool>) {
-                    if (!f(p)) return false;
-                } else {
-                    f(p);
-                }
-            }
-        }
-        return true;
-    }
+    /// The segment just sieved.
+    segment_view view() const noexcept { return {bytes(), length_, current_lo_}; }
 
 private:
     unsigned char* data() noexcept { return reinterpret_cast<unsigned char*>(buffer_.data()); }
@@ -742,7 +773,8 @@ private:
             const std::uint64_t ahead = index >> log2_segment_;
             if (segment_ + ahead >= segments_) return;
             const std::uint64_t within = index & (sizes_.segment_bytes - 1);
-            buckets_.push(static_cast<std::size_t>((segment_ + ahead) & (buckets_.slots() - 1)),
+            const auto slot = static_cast<std::size_t>((segment_ + ahead) & (buckets_.slots() - 1));
+            buckets_.push(buckets_.ring()[slot],
                           {d, static_cast<std::uint32_t>(within << 6 | (c * 8 + j))});
         }
     }
@@ -774,26 +806,30 @@ private:
         const std::size_t slot = static_cast<std::size_t>(segment_) & mask;
         const std::uint64_t remaining = segments_ - segment_;
         const unsigned shift = log2_segment_;
-        const std::uint32_t within = static_cast<std::uint32_t>(sizes_.segment_bytes - 1);
-        // A prime may come back to this very segment; its chain is then taken again.
-        while (auto* b = buckets_.take(slot)) {
-            while (b != nullptr) {
-                for (std::uint32_t k = 0; k < b->size; ++k) {
-                    const large_prime e = b->item[k];
-                    std::uint32_t index = e.packed >> 6;
-                    const wheel_step& w = wheel_steps.step[e.packed & 63];
-                    s[index] &= w.mask;
-                    index += e.d * w.gap + w.carry;
-                    const std::uint32_t ahead = index >> shift;
-                    if (ahead < remaining) {
-                        buckets_.push((slot + ahead) & mask,
-                                      {e.d, (index & within) << 6 | w.next});
-                    }
+        const auto size = static_cast<std::uint32_t>(sizes_.segment_bytes);
+        large_prime** ring = buckets_.ring();
+        large_prime* end = std::exchange(ring[slot], nullptr);
+        // Bytes past the end of a short last segment are scratch: crossing them off is harmless.
+        while (end != nullptr) {
+            bucket_store::bucket* b = bucket_store::bucket_of(end);
+            for (const large_prime* it = b->item; it != end; ++it) {
+                const std::uint32_t d = it->d;
+                std::uint32_t index = it->packed >> 6;
+                unsigned w = it->packed & 63;
+                do {
+                    const wheel_step& step = wheel_steps.step[w];
+                    s[index] &= step.mask;
+                    index += d * step.gap + step.carry;
+                    w = step.next;
+                } while (index < size);
+                const std::uint32_t ahead = index >> shift;
+                if (ahead < remaining) {
+                    buckets_.push(ring[(slot + ahead) & mask], {d, (index & (size - 1)) << 6 | w});
                 }
-                auto* next = b->next;
-                buckets_.release(b);
-                b = next;
             }
+            bucket_store::bucket* older = b->next;
+            buckets_.release(b);
+            end = older == nullptr ? nullptr : older->item + bucket_store::capacity;
         }
     }
 
@@ -979,6 +1015,16 @@ inline segment_sizes choose_sizes(const options& opt, std::size_t l1_cache, std:
     return z;
 }
 
+/// The counter of count(): a popcount per segment.
+struct prime_tally {
+    std::uint64_t n = 0;
+    void operator()(const segment_view& s) noexcept { n += s.count(); }
+    prime_tally& operator+=(const prime_tally& o) noexcept {
+        n += o.n;
+        return *this;
+    }
+};
+
 }  // namespace detail
 
 /// Segment sizes from this machine's caches (sysfs), unless the options override them: the
@@ -1030,26 +1076,24 @@ public:
 
     /// Counts the primes in [lo, hi). Throws std::invalid_argument when lo > hi.
     count_result count(std::uint64_t lo, std::uint64_t hi) {
-        const segment_sizes z = SegmentPolicy::sizes(opt_, hi);
-        const detail::plan p = detail::make_plan(lo, hi, threads_, z);
         count_result r;
-        r.sizes = z;
-        r.chunks = p.chunks;
-        r.threads = static_cast<unsigned>(std::min<std::uint64_t>(threads_, std::max<std::uint64_t>(p.chunks, 1)));
         const std::uint64_t t0 = ec2bench::detail::now_ns();
-        std::uint64_t n = p.below_seven;
-        if (p.chunks == 1 || r.threads == 1) {
-            n += count_chunks(worker(0), p, z, nullptr);
-        } else {
-            std::atomic<std::uint64_t> next{0};
-            std::vector<std::uint64_t> partial(r.threads, 0);
-            ec2bench::detail::thread_team& t = team(r.threads);
-            t.run([&](unsigned m) { partial[m] = count_chunks(worker(m), p, z, &next); });
-            for (std::uint64_t v : partial) n += v;
-        }
-        r.count = n;
+        r.count = reduce(lo, hi, detail::prime_tally{}, &r).n;
         r.seconds = ec2bench::detail::seconds_between(t0, ec2bench::detail::now_ns());
         return r;
+    }
+
+    /// Folds every segment of [lo, hi) into a user counter, on all threads: each thread runs
+    /// `c(segment)` on a value-initialised Counter for each segment_view of its chunks, and the
+    /// result is `init += c` over the threads' counters. Counter needs a default constructor,
+    /// `void operator()(const segment_view&)` and `operator+=`. 2, 3 and 5 are in no segment.
+    ///
+    ///     struct tally { std::uint64_t n = 0; void operator()(const segment_view& s) { n += s.count(); }
+    ///                    tally& operator+=(const tally& o) { n += o.n; return *this; } };
+    ///     auto t = s.reduce(0, 1'000'000, tally{});   // t.n == 78495: without 2, 3, 5
+    template <class Counter>
+    Counter reduce(std::uint64_t lo, std::uint64_t hi, Counter init) {
+        return reduce(lo, hi, std::move(init), nullptr);
     }
 
     /// Calls f(prime) for every prime in [lo, hi) in ascending order, on the calling thread
@@ -1072,7 +1116,7 @@ public:
         s.configure(z);
         s.start(p.lo, p.hi);
         while (s.next_segment()) {
-            if (!s.visit(f)) return;
+            if (!s.view().for_each(f)) return;
         }
     }
 
@@ -1096,7 +1140,7 @@ public:
             for (std::uint64_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < p.chunks;) {
                 const auto [l, h] = p.chunk(i);
                 s.start(l, h);
-                while (s.next_segment()) s.visit(visit);
+                while (s.next_segment()) s.view().for_each(visit);
             }
         };
         if (members == 1) {
@@ -1107,20 +1151,46 @@ public:
     }
 
 private:
-    std::uint64_t count_chunks(detail::main_sieve& s, const detail::plan& p,
-                               const segment_sizes& z, std::atomic<std::uint64_t>* next) {
-        std::uint64_t n = 0;
-        if (p.chunks == 0) return 0;
+    template <class Counter>
+    Counter reduce(std::uint64_t lo, std::uint64_t hi, Counter init, count_result* r) {
+        const segment_sizes z = SegmentPolicy::sizes(opt_, hi);
+        const detail::plan p = detail::make_plan(lo, hi, threads_, z);
+        const auto members = static_cast<unsigned>(
+            std::min<std::uint64_t>(threads_, std::max<std::uint64_t>(p.chunks, 1)));
+        if (r != nullptr) {
+            r->sizes = z;
+            r->chunks = p.chunks;
+            r->threads = members;
+        }
+        if constexpr (std::is_same_v<Counter, detail::prime_tally>) init.n += p.below_seven;
+        if (members == 1) {
+            Counter c{};
+            fold_chunks(worker(0), p, z, nullptr, c);
+            init += c;
+        } else {
+            std::atomic<std::uint64_t> next{0};
+            std::vector<Counter> partial(members);
+            team(members).run([&](unsigned m) { fold_chunks(worker(m), p, z, &next, partial[m]); });
+            for (const Counter& c : partial) init += c;
+        }
+        return init;
+    }
+
+    /// Sieves the chunks of `p` (all of them when `next` is null, else those claimed from it)
+    /// into `c`.
+    template <class Counter>
+    void fold_chunks(detail::main_sieve& s, const detail::plan& p, const segment_sizes& z,
+                     std::atomic<std::uint64_t>* next, Counter& c) {
+        if (p.chunks == 0) return;
         s.configure(z);
         for (std::uint64_t i = 0;;) {
             if (next != nullptr) i = next->fetch_add(1, std::memory_order_relaxed);
             if (i >= p.chunks) break;
             const auto [l, h] = p.chunk(i);
             s.start(l, h);
-            while (s.next_segment()) n += s.count();
+            while (s.next_segment()) c(s.view());
             if (next == nullptr) ++i;
         }
-        return n;
     }
 
     /// Member m's sieve, created on first use by that member (so its pages are local to it).
