@@ -15,6 +15,21 @@
 
 using namespace ec2bench::sieve;
 
+// ThreadSanitizer slows the sieve about 30-fold: its builds sieve 2^30 rather than 2^32 on
+// threads and skip the single-threaded sieves near 2^64 (ASan and release builds run them).
+#if defined(__SANITIZE_THREAD__)
+#define EC2BENCH_TEST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define EC2BENCH_TEST_TSAN 1
+#endif
+#endif
+#if defined(EC2BENCH_TEST_TSAN)
+constexpr bool under_tsan = true;
+#else
+constexpr bool under_tsan = false;
+#endif
+
 namespace {
 
 constexpr std::uint64_t max64 = std::numeric_limits<std::uint64_t>::max();
@@ -115,10 +130,13 @@ TEST_CASE("published values of pi(x) up to 10^9 and 2^24") {
 
 TEST_CASE("pi(2^32) and pi(2^32 + 15) on 1 to 4 threads") {
     const std::uint64_t two32 = std::uint64_t{1} << 32;
+    const std::uint64_t limit = under_tsan ? std::uint64_t{1} << 30 : two32;
     for (unsigned t = 1; t <= 4; ++t) {
         CAPTURE(t);
-        CHECK(count_primes(0, two32, with(t)) == 203280221);
+        CHECK(count_primes(0, limit, with(t)) ==
+              static_cast<std::uint64_t>(known_count_below(limit)));
     }
+    if (under_tsan) return;
     // 2^32 + 15 is the first prime above 2^32: pi(2^32 + 15) = 203280222.
     CHECK(count_primes(0, two32 + 16, with(2)) == 203280222);
     CHECK(count_primes(0, two32 + 15, with(2)) == 203280221);
@@ -259,7 +277,7 @@ TEST_CASE("the segment policies") {
     CHECK(c.small_limit < c.medium_limit);
 }
 
-TEST_CASE("near 2^64: the top primes, against Miller-Rabin") {
+TEST_CASE("near 2^64: the top primes, against Miller-Rabin" * doctest::skip(under_tsan)) {
     // Every sieving prime up to 2^32 (203 million of them) is tried: seconds per call.
     const std::uint64_t lo = max64 - 600;
     std::vector<std::uint64_t> want;
