@@ -451,7 +451,7 @@ struct large_prime {
 // Every loop below leaves through one exit per wheel position, so the hot path never
 // materialises the position (the compiler would otherwise set it before every bounds check).
 #define EC2BENCH_SIEVE_STEP(J)                                                  \
-    case J:                                                                     \
+    step_##J:                                                                   \
         if (i >= end) goto exit_##J;                                            \
         s[i] &= prime_classes[C].mask[J];                                       \
         i += d * wheel_gap[J] + prime_classes[C].carry[J];
@@ -474,44 +474,44 @@ inline void cross_small(unsigned char* s, std::size_t end, small_prime* it, smal
         const std::size_t d = it->d;
         std::size_t i = it->index;
         switch (it->j) {
-            default:
-                EC2BENCH_SIEVE_UNREACHABLE();
-                for (;;) {
-                    EC2BENCH_SIEVE_STEP(0)
-                    [[fallthrough]];
-                    EC2BENCH_SIEVE_STEP(1)
-                    [[fallthrough]];
-                    EC2BENCH_SIEVE_STEP(2)
-                    [[fallthrough]];
-                    EC2BENCH_SIEVE_STEP(3)
-                    [[fallthrough]];
-                    EC2BENCH_SIEVE_STEP(4)
-                    [[fallthrough]];
-                    EC2BENCH_SIEVE_STEP(5)
-                    [[fallthrough]];
-                    EC2BENCH_SIEVE_STEP(6)
-                    [[fallthrough]];
-                    EC2BENCH_SIEVE_STEP(7)
-                    // At wheel position 0: whole turns while all 8 multiples are in range.
-                    {
-                        const std::size_t span = d * lead7 + carry7;
-                        if (span < end) {
-                            const std::size_t limit = end - span;
-                            const std::size_t turn = d * 30 + turn_carry;
-                            while (i < limit) {
-                                EC2BENCH_SIEVE_AT(0);
-                                EC2BENCH_SIEVE_AT(1);
-                                EC2BENCH_SIEVE_AT(2);
-                                EC2BENCH_SIEVE_AT(3);
-                                EC2BENCH_SIEVE_AT(4);
-                                EC2BENCH_SIEVE_AT(5);
-                                EC2BENCH_SIEVE_AT(6);
-                                EC2BENCH_SIEVE_AT(7);
-                                i += turn;
-                            }
-                        }
+            case 0: goto step_0;
+            case 1: goto step_1;
+            case 2: goto step_2;
+            case 3: goto step_3;
+            case 4: goto step_4;
+            case 5: goto step_5;
+            case 6: goto step_6;
+            case 7: goto step_7;
+            default: EC2BENCH_SIEVE_UNREACHABLE();
+        }
+        for (;;) {
+            EC2BENCH_SIEVE_STEP(0)
+            EC2BENCH_SIEVE_STEP(1)
+            EC2BENCH_SIEVE_STEP(2)
+            EC2BENCH_SIEVE_STEP(3)
+            EC2BENCH_SIEVE_STEP(4)
+            EC2BENCH_SIEVE_STEP(5)
+            EC2BENCH_SIEVE_STEP(6)
+            EC2BENCH_SIEVE_STEP(7)
+            // At wheel position 0: whole turns while all 8 multiples are in range.
+            {
+                const std::size_t span = d * lead7 + carry7;
+                if (span < end) {
+                    const std::size_t limit = end - span;
+                    const std::size_t turn = d * 30 + turn_carry;
+                    while (i < limit) {
+                        EC2BENCH_SIEVE_AT(0);
+                        EC2BENCH_SIEVE_AT(1);
+                        EC2BENCH_SIEVE_AT(2);
+                        EC2BENCH_SIEVE_AT(3);
+                        EC2BENCH_SIEVE_AT(4);
+                        EC2BENCH_SIEVE_AT(5);
+                        EC2BENCH_SIEVE_AT(6);
+                        EC2BENCH_SIEVE_AT(7);
+                        i += turn;
                     }
                 }
+            }
         }
         EC2BENCH_SIEVE_SMALL_EXIT(0)
         EC2BENCH_SIEVE_SMALL_EXIT(1)
@@ -539,25 +539,25 @@ inline void cross_medium(unsigned char* s, std::size_t end, const medium_prime* 
         const std::size_t d = it->d;
         std::size_t i = it->index;
         switch (j0) {
-            default:
-                EC2BENCH_SIEVE_UNREACHABLE();
-                for (;;) {
-                    EC2BENCH_SIEVE_STEP(0)
-                    [[fallthrough]];
-                    EC2BENCH_SIEVE_STEP(1)
-                    [[fallthrough]];
-                    EC2BENCH_SIEVE_STEP(2)
-                    [[fallthrough]];
-                    EC2BENCH_SIEVE_STEP(3)
-                    [[fallthrough]];
-                    EC2BENCH_SIEVE_STEP(4)
-                    [[fallthrough]];
-                    EC2BENCH_SIEVE_STEP(5)
-                    [[fallthrough]];
-                    EC2BENCH_SIEVE_STEP(6)
-                    [[fallthrough]];
-                    EC2BENCH_SIEVE_STEP(7)
-                }
+            case 0: goto step_0;
+            case 1: goto step_1;
+            case 2: goto step_2;
+            case 3: goto step_3;
+            case 4: goto step_4;
+            case 5: goto step_5;
+            case 6: goto step_6;
+            case 7: goto step_7;
+            default: EC2BENCH_SIEVE_UNREACHABLE();
+        }
+        for (;;) {
+            EC2BENCH_SIEVE_STEP(0)
+            EC2BENCH_SIEVE_STEP(1)
+            EC2BENCH_SIEVE_STEP(2)
+            EC2BENCH_SIEVE_STEP(3)
+            EC2BENCH_SIEVE_STEP(4)
+            EC2BENCH_SIEVE_STEP(5)
+            EC2BENCH_SIEVE_STEP(6)
+            EC2BENCH_SIEVE_STEP(7)
         }
         EC2BENCH_SIEVE_MEDIUM_EXIT(0)
         EC2BENCH_SIEVE_MEDIUM_EXIT(1)
