@@ -3,10 +3,12 @@
 # prints, per configuration, the median seconds of each and the ratio of throughputs
 # (primesieve seconds / ec2bench-sieve seconds: above 1 means ec2bench-sieve is faster).
 #
-# usage: bench/sieve_vs_primesieve.sh [--rounds=N] [--sieve=PATH] [--wrap=CMD] [LIMIT:THREADS ...]
+# usage: bench/sieve_vs_primesieve.sh [--rounds=N] [--sieve=PATH] [--sieve-args=ARGS] [--wrap=CMD]
+#                                     [LIMIT:THREADS ...]
 #   LIMIT:THREADS  default: 1e10:1 1e11:1 1e10:all ("all" = every CPU we may run on, nproc)
 #   --rounds=N     runs of each program per configuration, alternating which goes first (5)
 #   --sieve=PATH   the ec2bench-sieve executable (build/release/bench/ec2bench-sieve)
+#   --sieve-args=ARGS  more flags for ec2bench-sieve, e.g. --sieve-args='--segment-bytes=128k'
 #   --wrap=CMD     prefix for every timed command, e.g. --wrap='flock -x /tmp/bench.lock' or
 #                  --wrap='taskset -c 0'
 # Needs only Debian packages: bash, coreutils, python3, primesieve.
@@ -15,13 +17,15 @@ set -euo pipefail
 rounds=5
 sieve=build/release/bench/ec2bench-sieve
 wrap=""
+sieve_args=""
 configs=()
 for arg in "$@"; do
   case "$arg" in
     --rounds=*) rounds="${arg#--rounds=}" ;;
     --sieve=*) sieve="${arg#--sieve=}" ;;
+    --sieve-args=*) sieve_args="${arg#--sieve-args=}" ;;
     --wrap=*) wrap="${arg#--wrap=}" ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *:*) configs+=("$arg") ;;
     *) echo "sieve_vs_primesieve.sh: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
@@ -41,7 +45,8 @@ print(lines[lines.index("Seconds:") + 1], lines[-1])'
 
 # Prints "seconds count" for one ec2bench-sieve iteration (threads and buffers made beforehand).
 run_ours() {
-  $wrap "$sieve" --limit="$1" --threads="$2" --benchmark_filter='^sieve/count/' \
+  # shellcheck disable=SC2086  # $sieve_args holds several flags
+  $wrap "$sieve" --limit="$1" --threads="$2" $sieve_args --benchmark_filter='^sieve/count/' \
     --benchmark_min_time=0 --benchmark_format=json 2>/dev/null |
     python3 -c 'import json, sys
 b = json.load(sys.stdin)["benchmarks"][0]
@@ -50,7 +55,7 @@ scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
 print(b["real_time"] * scale, int(b["primes"]))'
 }
 
-echo "# $(primesieve --version | head -1); ec2bench-sieve: $sieve; rounds: $rounds"
+echo "# $(primesieve --version | head -1); ec2bench-sieve: $sieve $sieve_args; rounds: $rounds"
 echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs"
 printf '%-10s %7s %12s %12s %8s  %s\n' limit threads primesieve_s ec2bench_s ratio samples
 for cfg in "${configs[@]}"; do

@@ -49,10 +49,15 @@ inline std::string sieve_limit_name(std::uint64_t n) {
 
 namespace detail {
 
+/// The one-thread runs of a sweep (every repetition), for the speedup of the others.
+struct sweep_base {
+    double numbers = 0;
+    double seconds = 0;
+};
+
 /// One sieve benchmark: counts [0, limit) per iteration with a persistent thread team.
-/// `single` carries the one-thread rate of the sweep to the runs with more threads.
 inline void run_sieve_count(benchmark::State& st, std::uint64_t limit, sieve::options opt,
-                            const std::shared_ptr<double>& single) {
+                            const std::shared_ptr<sweep_base>& single) {
     sieve::prime_sieve<> s(opt);
     // Outside the timing: threads woken, buffers and pre-sieve patterns built.
     s.count(0, std::min<std::uint64_t>(limit, 10'000'000));
@@ -72,12 +77,14 @@ inline void run_sieve_count(benchmark::State& st, std::uint64_t limit, sieve::op
                 " segment=" + std::to_string(r.sizes.segment_bytes / 1024) + "KiB" +
                 " l1=" + std::to_string(r.sizes.l1_bytes / 1024) + "KiB");
     if (single && seconds > 0) {
-        const double rate = static_cast<double>(limit) * iterations / seconds;
+        const double numbers = static_cast<double>(limit) * iterations;
         if (opt.threads == 1) {
-            *single = rate;
-        } else if (*single > 0) {
-            st.counters["speedup"] = rate / *single;
-            st.counters["efficiency"] = rate / *single / static_cast<double>(opt.threads);
+            single->numbers += numbers;
+            single->seconds += seconds;
+        } else if (single->seconds > 0) {
+            const double speedup = numbers / seconds / (single->numbers / single->seconds);
+            st.counters["speedup"] = speedup;
+            st.counters["efficiency"] = speedup / static_cast<double>(opt.threads);
         }
     }
     const std::int64_t known = sieve::known_count_below(limit);
@@ -97,7 +104,8 @@ inline void run_sieve_count(benchmark::State& st, std::uint64_t limit, sieve::op
 
 /// Registers sieve/count/<limit>/threads:<T> and, with `sweep`, sieve/sweep/threads:<t> for
 /// t = 1, 2, 4, ... and T. Counters: items_per_second (numbers sieved per second), primes,
-/// valid (1 or 0 where pi(limit) is published), speedup and efficiency (sweep, t > 1).
+/// valid (1 or 0 where pi(limit) is published), and for the sweep with t > 1 speedup (against
+/// all one-thread runs so far, repetitions included) and efficiency (speedup / t).
 ///
 ///     ec2bench::gbench::sieve_bench_options o;  o.limit = 1'000'000'000;
 ///     ec2bench::gbench::register_sieve(o);
@@ -107,7 +115,7 @@ inline std::vector<benchmark::internal::Benchmark*> register_sieve(const sieve_b
                              : static_cast<unsigned>(ec2bench::detail::allowed_cpus().size());
     const std::uint64_t limit = o.limit;
     std::vector<benchmark::internal::Benchmark*> out;
-    auto add = [&](const std::string& name, unsigned t, std::shared_ptr<double> single) {
+    auto add = [&](const std::string& name, unsigned t, std::shared_ptr<detail::sweep_base> single) {
         sieve::options opt = o.sieve;
         opt.threads = t;
         auto* b = benchmark::RegisterBenchmark(
@@ -120,7 +128,7 @@ inline std::vector<benchmark::internal::Benchmark*> register_sieve(const sieve_b
     add("sieve/count/" + sieve_limit_name(limit) + "/threads:" + std::to_string(top), top,
         nullptr);
     if (o.sweep) {
-        auto single = std::make_shared<double>(0.0);
+        auto single = std::make_shared<detail::sweep_base>();
         std::vector<unsigned> ts;
         for (unsigned t = 1; t < top; t *= 2) ts.push_back(t);
         ts.push_back(top);
