@@ -19,6 +19,10 @@ int main(int argc, char** argv) {
         "in a thread sweep; items_per_second is numbers sieved per second");
     flags.add("limit", "N", "count the primes below N (1e10, 2^32 or digits; default 1e10)",
               [&](std::string_view v) { o.limit = ec2bench::gbench::parse_count(v, "limit"); });
+    flags.add("start", "N",
+              "count the primes in [N, limit) instead (default 0); a high N with a short "
+              "interval exercises the large sieving primes",
+              [&](std::string_view v) { o.start = ec2bench::gbench::parse_count(v, "start"); });
     flags.add("threads", "T", "threads of sieve/count and top of the sweep (default: every CPU)",
               [&](std::string_view v) {
                   const auto t = ec2bench::gbench::parse_count(v, "threads");
@@ -42,6 +46,13 @@ int main(int argc, char** argv) {
         ec2bench::sieve::prime_sieve<> check(o.sieve);  // refuses bad sizes before any run
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ec2bench-sieve: %s\n", e.what());
+        return 2;
+    }
+
+    if (o.start > o.limit) {
+        std::fprintf(stderr, "ec2bench-sieve: --start=%llu is above --limit=%llu\n",
+                     static_cast<unsigned long long>(o.start),
+                     static_cast<unsigned long long>(o.limit));
         return 2;
     }
 

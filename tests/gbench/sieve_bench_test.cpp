@@ -87,3 +87,25 @@ TEST_CASE("register_sieve: no valid counter where pi(limit) is not published") {
     CHECK(k.at("primes").value == 11601);
     CHECK(k.count("valid") == 0);
 }
+
+TEST_CASE("register_sieve: an interval from a start, and a start above the limit") {
+    sieve_bench_options o;
+    o.start = 999'000'000;
+    o.limit = 1'000'000'000;
+    o.threads = 2;
+    o.sweep = false;
+    CHECK(register_sieve(o).size() == 1);
+    const capture c = run_registered();
+    const std::string name = "sieve/count/999e6-1e9/threads:2/real_time";
+    REQUIRE(c.counters.count(name) == 1);
+    const auto& k = c.counters.at(name);
+    CHECK(k.at("primes").value == 47957);  // pi(10^9) - pi(999 * 10^6 - 1): 50847534 - 50799577
+    CHECK(k.count("valid") == 0);
+
+    o.start = 11;
+    o.limit = 10;
+    CHECK_THROWS_WITH_AS(
+        register_sieve(o),
+        "register_sieve: start 11 > limit 10: the interval [start, limit) must have start <= limit",
+        std::invalid_argument);
+}

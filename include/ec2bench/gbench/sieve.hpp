@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,11 @@ namespace ec2bench::gbench {
 
 /// What register_sieve registers.
 struct sieve_bench_options {
-    /// Count the primes in [0, limit).
+    /// Count the primes in [start, limit).
     std::uint64_t limit = 10'000'000'000;
+    /// The bottom of the interval: a high start with a short interval exercises the large
+    /// sieving primes (sqrt(limit)) without sieving everything below.
+    std::uint64_t start = 0;
     /// Threads of sieve/count and the top of the sweep; 0 means every CPU we may run on.
     unsigned threads = 0;
     /// Register sieve/sweep/threads:1, 2, 4, ... up to `threads`.
@@ -55,29 +59,29 @@ struct sweep_base {
     double seconds = 0;
 };
 
-/// One sieve benchmark: counts [0, limit) per iteration with a persistent thread team.
-inline void run_sieve_count(benchmark::State& st, std::uint64_t limit, sieve::options opt,
-                            const std::shared_ptr<sweep_base>& single) {
+/// One sieve benchmark: counts [start, limit) per iteration with a persistent thread team.
+inline void run_sieve_count(benchmark::State& st, std::uint64_t start, std::uint64_t limit,
+                            sieve::options opt, const std::shared_ptr<sweep_base>& single) {
     sieve::prime_sieve<> s(opt);
     // Outside the timing: threads woken, buffers and pre-sieve patterns built.
-    s.count(0, std::min<std::uint64_t>(limit, 10'000'000));
+    s.count(start, start + std::min<std::uint64_t>(limit - start, 10'000'000));
     sieve::count_result r;
     double seconds = 0;
     for (auto _ : st) {
-        r = s.count(0, limit);
+        r = s.count(start, limit);
         benchmark::DoNotOptimize(r.count);
         seconds += r.seconds;
     }
-    const double iterations = static_cast<double>(st.iterations());
+    const double numbers =
+        static_cast<double>(limit - start) * static_cast<double>(st.iterations());
     // items_per_second by hand: SetItemsProcessed takes an int64, too small for 2^64 - 1.
-    st.counters["items_per_second"] =
-        benchmark::Counter(static_cast<double>(limit) * iterations, benchmark::Counter::kIsRate);
+    st.counters["items_per_second"] = benchmark::Counter(numbers, benchmark::Counter::kIsRate);
     st.counters["primes"] = static_cast<double>(r.count);
-    st.SetLabel("limit=" + sieve_limit_name(limit) +
+    st.SetLabel((start != 0 ? "start=" + sieve_limit_name(start) + " " : std::string()) +
+                "limit=" + sieve_limit_name(limit) +
                 " segment=" + std::to_string(r.sizes.segment_bytes / 1024) + "KiB" +
                 " l1=" + std::to_string(r.sizes.l1_bytes / 1024) + "KiB");
     if (single && seconds > 0) {
-        const double numbers = static_cast<double>(limit) * iterations;
         if (opt.threads == 1) {
             single->numbers += numbers;
             single->seconds += seconds;
@@ -87,7 +91,7 @@ inline void run_sieve_count(benchmark::State& st, std::uint64_t limit, sieve::op
             st.counters["efficiency"] = speedup / static_cast<double>(opt.threads);
         }
     }
-    const std::int64_t known = sieve::known_count_below(limit);
+    const std::int64_t known = start == 0 ? sieve::known_count_below(limit) : -1;
     if (known >= 0) {
         const bool valid = r.count == static_cast<std::uint64_t>(known);
         st.counters["valid"] = valid ? 1.0 : 0.0;
@@ -102,8 +106,9 @@ inline void run_sieve_count(benchmark::State& st, std::uint64_t limit, sieve::op
 
 }  // namespace detail
 
-/// Registers sieve/count/<limit>/threads:<T> and, with `sweep`, sieve/sweep/threads:<t> for
-/// t = 1, 2, 4, ... and T. Counters: items_per_second (numbers sieved per second), primes,
+/// Registers sieve/count/<limit>/threads:<T> (sieve/count/<start>-<limit>/threads:<T> when
+/// start is not 0; start > limit throws std::invalid_argument) and, with `sweep`,
+/// sieve/sweep/threads:<t> for t = 1, 2, 4, ... and T. Counters: items_per_second (numbers sieved per second), primes,
 /// valid (1 or 0 where pi(limit) is published), and for the sweep with t > 1 speedup (against
 /// all one-thread runs so far, repetitions included) and efficiency (speedup / t).
 ///
@@ -114,19 +119,27 @@ inline std::vector<benchmark::internal::Benchmark*> register_sieve(const sieve_b
                              ? o.threads
                              : static_cast<unsigned>(ec2bench::detail::allowed_cpus().size());
     const std::uint64_t limit = o.limit;
+    const std::uint64_t start = o.start;
+    if (start > limit) {
+        throw std::invalid_argument("register_sieve: start " + std::to_string(start) +
+                                    " > limit " + std::to_string(limit) +
+                                    ": the interval [start, limit) must have start <= limit");
+    }
     std::vector<benchmark::internal::Benchmark*> out;
-    auto add = [&](const std::string& name, unsigned t, std::shared_ptr<detail::sweep_base> single) {
+    auto add = [&](const std::string& name, unsigned t,
+                   std::shared_ptr<detail::sweep_base> single) {
         sieve::options opt = o.sieve;
         opt.threads = t;
         auto* b = benchmark::RegisterBenchmark(
-            name.c_str(), [limit, opt, single](benchmark::State& st) {
-                detail::run_sieve_count(st, limit, opt, single);
+            name.c_str(), [start, limit, opt, single](benchmark::State& st) {
+                detail::run_sieve_count(st, start, limit, opt, single);
             });
         b->UseRealTime()->Unit(benchmark::kMillisecond);
         out.push_back(b);
     };
-    add("sieve/count/" + sieve_limit_name(limit) + "/threads:" + std::to_string(top), top,
-        nullptr);
+    const std::string interval =
+        (start != 0 ? sieve_limit_name(start) + "-" : std::string()) + sieve_limit_name(limit);
+    add("sieve/count/" + interval + "/threads:" + std::to_string(top), top, nullptr);
     if (o.sweep) {
         auto single = std::make_shared<detail::sweep_base>();
         std::vector<unsigned> ts;

@@ -983,6 +983,7 @@ inline std::size_t floor_pow2(std::size_t n) noexcept {
 inline segment_sizes choose_sizes(const options& opt, std::size_t l1_cache, std::size_t l2_cache,
                                   std::uint64_t hi) {
     constexpr std::size_t min_segment = 4096, max_segment = std::size_t{32} << 20;
+    constexpr std::size_t max_auto_segment = std::size_t{4} << 20;
     if (opt.segment_bytes != 0 &&
         (opt.segment_bytes < min_segment || opt.segment_bytes > max_segment ||
          (opt.segment_bytes & (opt.segment_bytes - 1)) != 0)) {
@@ -999,11 +1000,17 @@ inline segment_sizes choose_sizes(const options& opt, std::size_t l1_cache, std:
     if (opt.segment_bytes != 0) {
         z.segment_bytes = opt.segment_bytes;
     } else {
-        // Half the L2 leaves room for the pre-sieve patterns and the sieving primes; small
-        // limits need no more than a few multiples of sqrt(hi).
+        // Half the L2 leaves room for the pre-sieve patterns and the sieving primes. Past
+        // sqrt(hi) = L2 the segment grows towards sqrt(hi) bytes, so that the sieving primes
+        // keep several multiples per segment and stay out of the slower bucket sieve, up to
+        // 4 MiB: 1024 pages of 4 KiB; at 8 MiB the segment overflowed the L2 TLB of the
+        // development machine and halved its throughput. Small limits need no more than a few
+        // multiples of sqrt(hi).
         const std::size_t l2 = l2_cache != 0 ? l2_cache : std::size_t{256} << 10;
         std::size_t s = floor_pow2(std::max<std::size_t>(l2 / 2, min_segment));
-        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(isqrt(hi) * 2, s));
+        const std::uint64_t root = isqrt(hi);
+        while (s < max_auto_segment && s * 2 <= root) s *= 2;
+        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(root * 2, s));
         while (s > min_segment && s / 2 >= want && s / 2 >= l1) s /= 2;
         z.segment_bytes = std::min(s, max_segment);
     }
