@@ -63,7 +63,7 @@ struct segment_sizes {
 /// What a timed count returns.
 struct count_result {
     std::uint64_t count = 0;   ///< primes in [lo, hi)
-    double seconds = 0;        ///< wall time of the sieve, threads included, setup excluded
+    double seconds = 0;        ///< wall time of the call (on a reused prime_sieve: the sieve)
     unsigned threads = 0;      ///< threads that took part
     std::uint64_t chunks = 0;  ///< pieces of the interval the threads claimed
     segment_sizes sizes;       ///< what the segment policy chose
@@ -1220,7 +1220,7 @@ private:
     std::unique_ptr<ec2bench::detail::thread_team> team_;
 };
 
-/// The number of primes in [lo, hi).
+/// The number of primes in [lo, hi), on every allowed CPU unless opt.threads says otherwise.
 ///
 ///     std::uint64_t n = ec2bench::sieve::count_primes(0, 10'000'000'000);   // 455052511
 inline std::uint64_t count_primes(std::uint64_t lo, std::uint64_t hi, const options& opt = {}) {
