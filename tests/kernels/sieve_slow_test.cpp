@@ -1,5 +1,5 @@
-// pi(10^10), pi(10^11) and pi(10^12) on two threads: the slow oracles (label slow; about three
-// minutes at -O3 on two Zen 3 cores, pi(10^12) alone 155 s).
+// pi(10^10), pi(10^11) and pi(10^12) on two threads: the slow oracles (label slow; 140-200 s
+// at -O3 on two Zen 3 cores, almost all of it pi(10^12)).
 #include <ec2bench/kernels/sieve.hpp>
 
 #include <doctest/doctest.h>
