@@ -17,6 +17,7 @@
 #include <ec2bench/stats/summary.hpp>
 
 #include <ec2bench/kernels/fsync_io.hpp>
+#include <ec2bench/kernels/sieve.hpp>
 #include <ec2bench/kernels/stream.hpp>
 
 #include <ec2bench/system/ec2.hpp>
