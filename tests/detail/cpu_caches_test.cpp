@@ -1,6 +1,8 @@
 #include <ec2bench/detail/cpu_caches.hpp>
 #include <ec2bench/detail/thread_team.hpp>
 
+#include "../support/temp_dir.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -12,23 +14,19 @@ namespace fs = std::filesystem;
 using namespace ec2bench::detail;
 
 namespace {
-struct fake_sysfs {
-    fs::path root;
-    fake_sysfs() {
-        char tmpl[] = "/tmp/ec2bench-sysfs-XXXXXX";
-        root = ::mkdtemp(tmpl);
-    }
-    ~fake_sysfs() { fs::remove_all(root); }
+struct fake_sysfs : ec2bench_test::temp_dir {
+    fake_sysfs() : temp_dir("ec2bench-sysfs") {}
+    fs::path root = path;
     void cache(int cpu, int index, unsigned level, const std::string& type, const std::string& size,
                const std::string& shared) {
         const fs::path d = root / ("devices/system/cpu/cpu" + std::to_string(cpu)) / "cache" /
                            ("index" + std::to_string(index));
-        fs::create_directories(d);
-        std::ofstream(d / "level") << level << "\n";
-        std::ofstream(d / "type") << type << "\n";
-        std::ofstream(d / "size") << size << "\n";
-        std::ofstream(d / "coherency_line_size") << "64\n";
-        std::ofstream(d / "shared_cpu_list") << shared << "\n";
+        const std::string rel = fs::relative(d, path).string();
+        write(rel + "/level", std::to_string(level) + "\n");
+        write(rel + "/type", type + "\n");
+        write(rel + "/size", size + "\n");
+        write(rel + "/coherency_line_size", "64\n");
+        write(rel + "/shared_cpu_list", shared + "\n");
     }
 };
 }  // namespace

@@ -1,5 +1,7 @@
 #include <ec2bench/kernels/fsync_io.hpp>
 
+#include "../support/temp_dir.hpp"
+
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
@@ -29,22 +31,8 @@ namespace {
 
 // A scratch directory under the working directory (ctest runs in the build tree, on disk), so the
 // tests exercise a real filesystem rather than a tmpfs /tmp.
-struct scratch {
-    fs::path path;
-    scratch() {
-        std::string tmpl = (fs::current_path() / "ec2bench-fsync-test-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~scratch() {
-        std::error_code ec;
-        fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ec);
-        fs::remove_all(path, ec);
-    }
-    std::size_t files() const {
-        return static_cast<std::size_t>(
-            std::distance(fs::directory_iterator(path), fs::directory_iterator()));
-    }
-    std::string str() const { return path.string(); }
+struct scratch : ec2bench_test::temp_dir {
+    scratch() : temp_dir("ec2bench-fsync-test", true) {}
 };
 
 fio::options small(const scratch& d, fio::sync_method m = fio::sync_method::fdatasync) {

@@ -2,6 +2,8 @@
 #include <ec2bench/results/atomic_file.hpp>
 #include <ec2bench/results/document.hpp>
 
+#include "../support/temp_dir.hpp"
+
 #include <doctest/doctest.h>
 
 #include <benchmark/benchmark.h>
@@ -25,19 +27,9 @@ namespace eg = ec2bench::gbench;
 
 namespace {
 
-struct temp_dir {
-    fs::path path;
-    temp_dir() {
-        char tmpl[] = "/tmp/ec2bench-results-XXXXXX";
-        path = ::mkdtemp(tmpl);
-    }
-    ~temp_dir() {
-        fs::permissions(path, fs::perms::owner_all, fs::perm_options::add);
-        fs::remove_all(path);
-    }
-    std::size_t entries() const {
-        return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), fs::directory_iterator()));
-    }
+struct temp_dir : ec2bench_test::temp_dir {
+    temp_dir() : ec2bench_test::temp_dir("ec2bench-results") {}
+    std::size_t entries() const { return files(); }
 };
 
 std::string slurp(const fs::path& p) {

@@ -1,6 +1,7 @@
 #include <ec2bench/system/ec2.hpp>
 #include <ec2bench/system/imds_curl.hpp>
 
+#include "../support/temp_dir.hpp"
 #include "fake_imds.hpp"
 
 #include <doctest/doctest.h>
@@ -24,17 +25,10 @@ using ec2bench_test::fake_imds;
 
 namespace {
 
-struct fake_dmi {
-    fs::path root;
-    fake_dmi() {
-        char tmpl[] = "/tmp/ec2bench-dmi-XXXXXX";
-        root = ::mkdtemp(tmpl);
-    }
-    ~fake_dmi() { fs::remove_all(root); }
-    void set(const std::string& rel, const std::string& value) {
-        fs::create_directories((root / rel).parent_path());
-        std::ofstream(root / rel) << value << "\n";
-    }
+struct fake_dmi : ec2bench_test::temp_dir {
+    fake_dmi() : temp_dir("ec2bench-dmi") {}
+    fs::path root = path;
+    void set(const std::string& rel, const std::string& value) const { write(rel, value + "\n"); }
     void nitro(const std::string& type) {
         set("devices/virtual/dmi/id/sys_vendor", "Amazon EC2");
         set("devices/virtual/dmi/id/bios_vendor", "Amazon EC2");

@@ -1,5 +1,7 @@
 #include <ec2bench/system/host.hpp>
 
+#include "../support/temp_dir.hpp"
+
 #include <doctest/doctest.h>
 
 #include <sys/utsname.h>
@@ -13,17 +15,10 @@ namespace fs = std::filesystem;
 namespace sy = ec2bench::system;
 
 namespace {
-struct fake_root {
-    fs::path root;
-    fake_root() {
-        char tmpl[] = "/tmp/ec2bench-host-XXXXXX";
-        root = ::mkdtemp(tmpl);
-    }
-    ~fake_root() { fs::remove_all(root); }
-    void set(const std::string& rel, const std::string& value) {
-        fs::create_directories((root / rel).parent_path());
-        std::ofstream(root / rel) << value;
-    }
+struct fake_root : ec2bench_test::temp_dir {
+    fake_root() : temp_dir("ec2bench-host") {}
+    fs::path root = path;
+    void set(const std::string& rel, const std::string& value) const { write(rel, value); }
 };
 }  // namespace
 
