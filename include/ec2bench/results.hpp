@@ -5,6 +5,10 @@
 #include <ec2bench/gbench.hpp>
 
 #include <ec2bench/results/atomic_file.hpp>
+#include <ec2bench/results/compare.hpp>
 #include <ec2bench/results/document.hpp>
+#include <ec2bench/results/metrics.hpp>
+#include <ec2bench/results/report.hpp>
+#include <ec2bench/results/table.hpp>
 
 #endif  // EC2BENCH_RESULTS_HPP

@@ -40,14 +40,27 @@ struct run_metadata {
     bool include_identifiers = false;  ///< account, instance id, addresses, host name kept
 };
 
-/// Now, as UTC ISO 8601 with seconds.
-inline std::string utc_now_iso8601() {
+namespace detail {
+inline tm utc_tm() {
     const time_t t = ::time(nullptr);
     tm u{};
     ::gmtime_r(&t, &u);
+    return u;
+}
+}  // namespace detail
+
+/// Now, as UTC ISO 8601 with seconds: "2026-11-23T10:04:05Z".
+inline std::string utc_now_iso8601() {
+    const tm u = detail::utc_tm();
     char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &u);
-    return buf;
+    return std::string(buf, std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &u));
+}
+
+/// Now, as UTC for a file name: "20261123T100405Z".
+inline std::string utc_now_compact() {
+    const tm u = detail::utc_tm();
+    char buf[32];
+    return std::string(buf, std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &u));
 }
 
 inline nlohmann::json to_json(const ec2bench::system::host_info& h) {
