@@ -158,7 +158,14 @@ public:
     /// std::invalid_argument or std::out_of_range with a message for a bad value.
     flag_set& add(std::string name, std::string metavar, std::string help,
                   std::function<void(std::string_view)> set) {
-        flags_.push_back({std::move(name), std::move(metavar), std::move(help), std::move(set)});
+        flags_.push_back({std::move(name), std::move(metavar), std::move(help), std::move(set), false});
+        return *this;
+    }
+
+    /// A flag without a value, `--name`; `set` is called with an empty value.
+    flag_set& add_switch(std::string name, std::string help,
+                         std::function<void(std::string_view)> set) {
+        flags_.push_back({std::move(name), "", std::move(help), std::move(set), true});
         return *this;
     }
 
@@ -193,7 +200,12 @@ public:
                 argv[out++] = argv[i];
                 continue;
             }
-            if (!has_value) {
+            if (f->is_switch && has_value) {
+                std::fprintf(err, "%s: --%s takes no value (see --help)\n", program_.c_str(),
+                             f->name.c_str());
+                return 2;
+            }
+            if (!has_value && !f->is_switch) {
                 std::fprintf(err, "%s: --%s needs a value: --%s=%s (see --help)\n",
                              program_.c_str(), f->name.c_str(), f->name.c_str(),
                              f->metavar.c_str());
@@ -211,12 +223,26 @@ public:
         return -1;
     }
 
+    /// Replaces the generated --help text (for programs that write their own).
+    flag_set& help_text(std::string text) {
+        help_text_ = std::move(text);
+        return *this;
+    }
+
     void print_help(std::FILE* out) const {
+        if (!help_text_.empty()) {
+            std::fputs(help_text_.c_str(), out);
+            return;
+        }
         std::fprintf(out, "%s: %s\n\nusage: %s [flags] [--benchmark_* flags]\n\nflags:\n",
                      program_.c_str(), summary_.c_str(), program_.c_str());
         for (const auto& f : flags_) {
-            std::fprintf(out, "  --%s=%s\n      %s\n", f.name.c_str(), f.metavar.c_str(),
-                         f.help.c_str());
+            if (f.is_switch) {
+                std::fprintf(out, "  --%s\n      %s\n", f.name.c_str(), f.help.c_str());
+            } else {
+                std::fprintf(out, "  --%s=%s\n      %s\n", f.name.c_str(), f.metavar.c_str(),
+                             f.help.c_str());
+            }
         }
         std::fprintf(out, "\nGoogle Benchmark's flags follow.\n\n");
     }
@@ -227,9 +253,11 @@ private:
         std::string metavar;
         std::string help;
         std::function<void(std::string_view)> set;
+        bool is_switch = false;
     };
     std::string program_;
     std::string summary_;
+    std::string help_text_;
     std::vector<flag> flags_;
 };
 

@@ -33,6 +33,9 @@ struct stats_bench_options {
     double latency_sigma = 1.0;
     /// Seed of every generated sample.
     std::uint64_t seed = 20240611;
+    /// Also the variants that explain the headline pair (record_cached, record_u32,
+    /// record_direct, record_batch); the suite's quick preset leaves them out.
+    bool variants = true;
 };
 
 namespace detail {
@@ -133,10 +136,6 @@ inline std::vector<benchmark::internal::Benchmark*> register_stats(const stats_b
         "stats/sample_buffer/record",
         [raw_store, big](benchmark::State& state) { raw_store(state, big); }));
     out.push_back(benchmark::RegisterBenchmark(
-        "stats/sample_buffer/record_cached",
-        [raw_store](benchmark::State& state) { raw_store(state, 4096); }));
-
-    out.push_back(benchmark::RegisterBenchmark(
         "stats/histogram/record", [latencies, n_lat](benchmark::State& state) {
             stats::latency_histogram h;
             ec2bench::detail::do_not_optimize(h);  // escapes: the sum, min and max stay live
@@ -144,40 +143,46 @@ inline std::vector<benchmark::internal::Benchmark*> register_stats(const stats_b
             ec2bench::detail::do_not_optimize(h);
             detail::set_items(state, n_lat);
         }));
-    out.push_back(benchmark::RegisterBenchmark(
-        "stats/histogram/record_u32", [latencies, n_lat](benchmark::State& state) {
-            stats::log_linear_histogram<10, 3'600'000'000'000, std::uint32_t> h;
-            ec2bench::detail::do_not_optimize(h);
-            detail::record_loop(state, h, latencies->data(), n_lat);
-            ec2bench::detail::do_not_optimize(h);
-            detail::set_items(state, n_lat);
-        }));
-    out.push_back(benchmark::RegisterBenchmark("stats/histogram/record_direct",
-                                               [latencies, n_lat](benchmark::State& state) {
-                                                   const std::uint64_t* lat = latencies->data();
-                                                   stats::latency_histogram h;
-                                                   ec2bench::detail::do_not_optimize(h);
-                                                   for (auto _ : state) {
-                                                       for (std::size_t j = 0; j < n_lat; ++j) {
-                                                           std::uint64_t v = lat[j];
-                                                           ec2bench::detail::do_not_optimize(v);
-                                                           h.record(v);
+    if (opt.variants) {
+        out.push_back(benchmark::RegisterBenchmark(
+            "stats/sample_buffer/record_cached",
+            [raw_store](benchmark::State& state) { raw_store(state, 4096); }));
+
+        out.push_back(benchmark::RegisterBenchmark(
+            "stats/histogram/record_u32", [latencies, n_lat](benchmark::State& state) {
+                stats::log_linear_histogram<10, 3'600'000'000'000, std::uint32_t> h;
+                ec2bench::detail::do_not_optimize(h);
+                detail::record_loop(state, h, latencies->data(), n_lat);
+                ec2bench::detail::do_not_optimize(h);
+                detail::set_items(state, n_lat);
+            }));
+        out.push_back(benchmark::RegisterBenchmark("stats/histogram/record_direct",
+                                                   [latencies, n_lat](benchmark::State& state) {
+                                                       const std::uint64_t* lat = latencies->data();
+                                                       stats::latency_histogram h;
+                                                       ec2bench::detail::do_not_optimize(h);
+                                                       for (auto _ : state) {
+                                                           for (std::size_t j = 0; j < n_lat; ++j) {
+                                                               std::uint64_t v = lat[j];
+                                                               ec2bench::detail::do_not_optimize(v);
+                                                               h.record(v);
+                                                           }
                                                        }
-                                                   }
-                                                   ec2bench::detail::do_not_optimize(h);
-                                                   detail::set_items(state, n_lat);
-                                               }));
-    out.push_back(benchmark::RegisterBenchmark("stats/histogram/record_batch",
-                                               [latencies, n_lat](benchmark::State& state) {
-                                                   stats::latency_histogram h;
-                                                   ec2bench::detail::do_not_optimize(h);
-                                                   for (auto _ : state) {
-                                                       h.record_batch(latencies->data(), n_lat);
-                                                       benchmark::ClobberMemory();
-                                                   }
-                                                   ec2bench::detail::do_not_optimize(h);
-                                                   detail::set_items(state, n_lat);
-                                               }));
+                                                       ec2bench::detail::do_not_optimize(h);
+                                                       detail::set_items(state, n_lat);
+                                                   }));
+        out.push_back(benchmark::RegisterBenchmark("stats/histogram/record_batch",
+                                                   [latencies, n_lat](benchmark::State& state) {
+                                                       stats::latency_histogram h;
+                                                       ec2bench::detail::do_not_optimize(h);
+                                                       for (auto _ : state) {
+                                                           h.record_batch(latencies->data(), n_lat);
+                                                           benchmark::ClobberMemory();
+                                                       }
+                                                       ec2bench::detail::do_not_optimize(h);
+                                                       detail::set_items(state, n_lat);
+                                                   }));
+    }
 
     out.push_back(benchmark::RegisterBenchmark(
         "stats/histogram/quantiles", [latencies](benchmark::State& state) {
