@@ -93,7 +93,12 @@ int main(int argc, char** argv) {
              })
         .add("sync-every", "N", "sync after every N writes; 0: only at the end (default: 1)",
              [&](std::string_view v) {
-                 o.run.sync_every = static_cast<unsigned>(eg::parse_count(v, "sync-every"));
+                 const auto n = eg::parse_count(v, "sync-every");
+                 if (n > 1'000'000'000) {
+                     throw std::invalid_argument("--sync-every=" + std::string(v) +
+                                                 ": expected 0 to 1000000000");
+                 }
+                 o.run.sync_every = static_cast<unsigned>(n);
              })
         .add("warmup", "N", "untimed writes before the timed ones (default: 16)",
              [&](std::string_view v) { o.run.warmup_ops = eg::parse_count(v, "warmup"); })

@@ -125,6 +125,9 @@ public:
     bool ReportContext(const Context&) override { return true; }
     void ReportRuns(const std::vector<Run>& runs) override {
         if (runs.empty()) return;
+        // With repetitions, Google Benchmark reports a benchmark's runs, then its aggregates in
+        // a second call: one line per benchmark, from the first.
+        if (runs.front().run_type == Run::RT_Aggregate) return;
         ++done_;
         const Run& first = runs.front();
         const std::string name = first.run_name.str();
@@ -185,20 +188,29 @@ void write_results(run_state& s, bool complete, const std::string& interrupted_b
 void signal_thread(run_state* s, sigset_t set) {
     int sig = 0;
     while (::sigwait(&set, &sig) == 0) {
-        if (sig == SIGUSR1) return;
+        if (sig == SIGUSR1) {
+            // Only the main thread's "finished" ends this thread: a stray SIGUSR1 from outside
+            // must not leave Ctrl-C blocked and unhandled for the rest of the run.
+            std::lock_guard<std::mutex> lock(s->m);
+            if (s->finished) return;
+            continue;
+        }
+        // Removes the fsync file and refuses new ones, so the benchmarks that go on running
+        // while the results are written cannot create another.
         ec2bench::fsync_io::remove_active_files();
         std::lock_guard<std::mutex> lock(s->m);
         if (s->finished) return;
         const char* name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
         try {
             write_results(*s, false, name);
-            std::fprintf(stderr, "\nec2bench: interrupted by %s: kept %zu finished benchmark runs in %s\n",
-                         name, s->capture->runs_reported(), s->out.c_str());
+            std::fprintf(stderr, "\nec2bench: interrupted by %s: kept %zu finished benchmarks in %s\n",
+                         name, s->capture->benchmarks_reported(), s->out.c_str());
         } catch (const std::exception& e) {
             std::fprintf(stderr, "\nec2bench: interrupted by %s; the results file was not written: %s\n",
                          name, e.what());
         }
         std::fflush(stderr);
+        ec2bench::fsync_io::remove_active_files();  // again: cheap, and closes any last window
         ::_exit(128 + sig);
     }
 }
@@ -219,7 +231,7 @@ void print_summary(const nlohmann::json& doc, const std::string& out, std::size_
             std::printf("warning (%s): %s\n", name.c_str(), w.get<std::string>().c_str());
         }
     }
-    std::printf("\nresults: %s (%zu benchmark runs%s)\n", out.c_str(), runs,
+    std::printf("\nresults: %s (%zu benchmarks%s)\n", out.c_str(), runs,
                 failed ? fmt::format(", {} failed", failed).c_str() : "");
 }
 
@@ -256,8 +268,8 @@ int cmd_run(int argc, char** argv) {
         })
         .add("threads", "T", "threads", [&](std::string_view v) {
             const auto t = eg::parse_count(v, "threads");
-            if (t == 0 || t > 65536) {
-                throw std::invalid_argument("--threads=" + std::string(v) + ": expected 1 to 65536");
+            if (t == 0 || t > 4096) {
+                throw std::invalid_argument("--threads=" + std::string(v) + ": expected 1 to 4096");
             }
             threads = static_cast<unsigned>(t);
         })
@@ -270,6 +282,13 @@ int cmd_run(int argc, char** argv) {
     bool filtered = false, display_flag = false;
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = args[static_cast<std::size_t>(i)];
+        if (a.rfind("--benchmark_display_aggregates_only", 0) == 0) {
+            // The results file is captured through the display reporter: this flag would drop
+            // every repetition from it, and with them the U test of compare.
+            return fail("--benchmark_display_aggregates_only is not supported by ec2bench run: "
+                        "the results file keeps every repetition (use "
+                        "--benchmark_report_aggregates_only to drop them everywhere)");
+        }
         if (a.rfind("--benchmark_filter=", 0) == 0) filtered = true;
         if (a.rfind("--benchmark_format=", 0) == 0) display_flag = true;
     }
@@ -303,25 +322,28 @@ int cmd_run(int argc, char** argv) {
         if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
             return fail("--dir=" + dir + ": not a directory (the fsync benchmark writes its file there)");
         }
-        // Recorded as an absolute path: "." says nothing in a results file read elsewhere.
-        if (char* real = ::realpath(dir.c_str(), nullptr)) {
-            dir = real;
-            std::free(real);
-        }
     }
     opts.fsync_opts.run.directory = dir;
 
     run_state s;
     s.host = sy::probe_host(sy::host_probe_options{"/sys", "/proc", "/etc/os-release", identifiers});
     s.ec2 = probe_ec2(identifiers);
+    // The file is named after the instance type; off EC2 after the architecture. Never after the
+    // host name unless identifiers were asked for: on EC2 it encodes the private IP.
+    std::string who = s.ec2.instance_type ? s.ec2.instance_type.value : s.host.architecture;
+    if (!s.ec2.instance_type && identifiers) {
+        char name[256] = {};
+        ::gethostname(name, sizeof name - 1);
+        who = name;
+    }
+    const std::string file_name = safe_file_part(who) + "-" + rs::utc_now_compact() + ".json";
+    struct stat out_st{};
     if (out.empty()) {
-        const std::string who = s.ec2.instance_type ? s.ec2.instance_type.value : [] {
-            char name[256] = {};
-            ::gethostname(name, sizeof name - 1);
-            return std::string(name);
-        }();
         ::mkdir("results", 0755);
-        out = "results/" + safe_file_part(who) + "-" + rs::utc_now_compact() + ".json";
+        out = "results/" + file_name;
+    } else if (out.back() == '/' || (::stat(out.c_str(), &out_st) == 0 && S_ISDIR(out_st.st_mode))) {
+        while (out.size() > 1 && out.back() == '/') out.pop_back();
+        out += "/" + file_name;  // --out names a directory: the default name inside it
     }
     if (const std::string why = check_writable_dir(out); !why.empty()) return fail(why);
     s.out = out;
@@ -362,7 +384,17 @@ int cmd_run(int argc, char** argv) {
         try {
             write_results(s, true, "");
         } catch (const std::exception& e) {
-            rc = fail(e.what(), 1);
+            // Minutes of measurements are not thrown away: try the working directory instead.
+            const std::string first = e.what();
+            s.out = "ec2bench-unsaved-" + rs::utc_now_compact() + ".json";
+            try {
+                write_results(s, true, "");
+                std::fprintf(stderr, "ec2bench: %s\nec2bench: the results were written to %s instead\n",
+                             first.c_str(), s.out.c_str());
+            } catch (const std::exception& e2) {
+                rc = fail(first + "; and in the working directory: " + e2.what(), 1);
+            }
+            out = s.out;
         }
         s.finished = true;
     }
@@ -371,7 +403,7 @@ int cmd_run(int argc, char** argv) {
     benchmark::Shutdown();
     if (rc != 0) return rc;
     const auto doc = rs::read_document(out);
-    print_summary(doc, out, capture.runs_reported(), capture.runs_failed());
+    print_summary(doc, out, capture.benchmarks_reported(), capture.runs_failed());
     return capture.runs_failed() != 0 ? 1 : 0;
 }
 

@@ -36,9 +36,9 @@ int main(int argc, char** argv) {
         .add("threads", "T", "threads, one pinned per CPU (default: every CPU we may run on)",
              [&](std::string_view v) {
                  const auto t = eg::parse_count(v, "threads");
-                 if (t == 0 || t > 65536) {
+                 if (t == 0 || t > 4096) {
                      throw std::invalid_argument("--threads=" + std::string(v) +
-                                                 ": expected 1 to 65536");
+                                                 ": expected 1 to 4096");
                  }
                  o.stream.threads = static_cast<unsigned>(t);
              })
@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
                                                  ": expected double, float or double,float");
                  }
              })
-        .add("sweep", "on|off", "also run triad at 1..T threads (default: on)",
+        .add("sweep", "on|off", "also run triad at 1, 2, 4, ... T threads (default: on)",
              [&](std::string_view v) { o.sweep = parse_on_off(v, "sweep"); })
         .add("passes", "N",
              "timed passes per benchmark, after one dropped warm-up pass (default: Google "

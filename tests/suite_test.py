@@ -69,7 +69,7 @@ class Run(unittest.TestCase):
         out = self.result.stdout
         self.assertIn("fdatasync 4 KiB writes", out)
         self.assertIn("histogram record", out)
-        self.assertIn(f"results: {self.out} (4 benchmark runs)", out)
+        self.assertIn(f"results: {self.out} (4 benchmarks)", out)
 
     def test_results_file(self):
         with open(self.out) as f:
@@ -91,6 +91,7 @@ class Run(unittest.TestCase):
     def test_no_file_left_behind(self):
         self.assertEqual(sorted(os.listdir(self.dir)), ["quick.json"])
 
+
     def test_compare_with_itself(self):
         r = run(["compare", self.out, self.out])
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -108,6 +109,22 @@ class Run(unittest.TestCase):
                                    "primes/s all (M),fdatasync IOPS,fdatasync p99 us,hist record ns")
         self.assertEqual(len(lines), 2)
         self.assertTrue(lines[1].startswith("quick.json,-,-,"))
+
+
+class OutDirectory(unittest.TestCase):
+    def test_out_naming_a_directory_gets_the_default_name_inside(self):
+        d = tempfile.mkdtemp(prefix="ec2bench-suite-out-")
+        try:
+            r = run(["run", "--only=stats", f"--out={d}/", "--benchmark_filter=record",
+                     "--benchmark_min_time=0.01"])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            files = os.listdir(d)
+            self.assertEqual(len(files), 1)
+            # Off EC2 the architecture names the file, never the host name.
+            self.assertRegex(files[0], r"^(x86_64|aarch64|[a-z0-9_]+)-[0-9]{8}T[0-9]{6}Z\.json$")
+            self.assertNotIn(os.uname().nodename, files[0])
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
 
 
 class Interrupt(unittest.TestCase):
@@ -169,6 +186,11 @@ class BadInput(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertEqual(r.stderr, "ec2bench: --dir=/nonexistent: not a directory (the fsync benchmark "
                                    "writes its file there)\n")
+
+    def test_display_aggregates_only_refused(self):
+        r = run(["run", "--only=stats", "--benchmark_display_aggregates_only=true"])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--benchmark_display_aggregates_only is not supported by ec2bench run", r.stderr)
 
     def test_unknown_benchmark_flag(self):
         r = run(["run", "--only=stats", "--benchmark_colour=blue"])

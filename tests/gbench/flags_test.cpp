@@ -37,6 +37,9 @@ TEST_CASE("parse_count refuses what is not a count, naming the flag and what is 
                          std::invalid_argument);
     CHECK_THROWS_WITH_AS(parse_count("1e20", "limit"),
                          "--limit=1e20: larger than 2^64-1, the largest allowed", std::out_of_range);
+    CHECK_THROWS_WITH_AS(parse_count("0e99999999999", "limit"),  // returns at once, no 1e11 loop
+                         "--limit=0e99999999999: larger than 2^64-1, the largest allowed",
+                         std::out_of_range);
     CHECK_THROWS_WITH_AS(parse_count("2^64", "limit"),
                          "--limit=2^64: larger than 2^64-1, the largest allowed", std::out_of_range);
     CHECK_THROWS_WITH_AS(parse_count("18446744073709551616", "limit"),

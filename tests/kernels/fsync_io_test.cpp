@@ -17,6 +17,7 @@
 #include <cstring>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -337,6 +338,16 @@ TEST_CASE("bad options are refused with a message naming the input") {
     CHECK(error_text(o, io) == "fsync_io: the run would write 3.81 GiB in '" + d.str() +
                                    "', over the 1 MiB cap; lower ops, bytes or the block size, or "
                                    "raise the cap");
+    o = small(d);
+    o.ops = std::numeric_limits<std::uint64_t>::max();  // plus 3 warm-up writes would wrap to 2
+    CHECK(error_text(o, io) == "fsync_io: 18446744073709551615 writes plus 3 warm-up writes "
+                               "overflow a 64-bit count");
+    o = small(d);
+    o.seconds = std::numeric_limits<double>::infinity();
+    CHECK(error_text(o, io) == "fsync_io: seconds inf: must be 0 (no time cap) or a finite positive number");
+    o.seconds = -1;
+    CHECK(error_text(o, io) ==
+          "fsync_io: seconds -1.000000: must be 0 (no time cap) or a finite positive number");
     CHECK(d.files() == 0u);
 }
 
@@ -590,26 +601,43 @@ TEST_CASE("a program with its own SIGINT handler keeps it, and cleans up through
     CHECK(d.files() == 0u);
 }
 
-TEST_CASE("remove_active_files removes the file of a run in progress") {
+TEST_CASE("remove_active_files removes the file of a run in progress, and refuses new runs") {
+    // In a child: the refusal lasts for the rest of the process.
     scratch d;
-    fio::options o = small(d, fio::sync_method::none);
-    struct watching_io : fio::posix_io {
-        const scratch* dir = nullptr;
-        bool checked = false;
-        std::size_t seen_during = 0, after_remove = 0;
-        ssize_t pwrite(int fd, const void* buf, std::size_t n, off_t off) {
-            if (!checked && off == 4096 * 10) {
-                checked = true;
-                seen_during = dir->files();
-                fio::remove_active_files();
-                after_remove = dir->files();
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        fio::options o = small(d, fio::sync_method::none);
+        struct watching_io : fio::posix_io {
+            const scratch* dir = nullptr;
+            bool checked = false;
+            std::size_t seen_during = 0, after_remove = 0;
+            ssize_t pwrite(int fd, const void* buf, std::size_t n, off_t off) {
+                if (!checked && off == 4096 * 10) {
+                    checked = true;
+                    seen_during = dir->files();
+                    fio::remove_active_files();
+                    after_remove = dir->files();
+                }
+                return fio::posix_io::pwrite(fd, buf, n, off);
             }
-            return fio::posix_io::pwrite(fd, buf, n, off);
+        } io;
+        io.dir = &d;
+        fio::run(o, io);  // finishes its writes into the unlinked file
+        int code = io.seen_during == 1 && io.after_remove == 0 && d.files() == 0 ? 0 : 1;
+        try {
+            fio::run(o);
+            code = 2;
+        } catch (const fio::io_error& e) {
+            const std::string expect = "fsync_io: interrupted: no new file is created in '" + d.str() +
+                                       "' once remove_active_files() has run";
+            if (e.code().value() != EINTR || expect != e.what()) code = 3;
         }
-    } io;
-    io.dir = &d;
-    fio::run(o, io);
-    CHECK(io.seen_during == 1u);
-    CHECK(io.after_remove == 0u);
+        ::_exit(d.files() == 0 ? code : 4);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
     CHECK(d.files() == 0u);
 }

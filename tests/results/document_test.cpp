@@ -262,6 +262,24 @@ captured run_tiny_benchmarks() {
 
 }  // namespace
 
+TEST_CASE("Google Benchmark's non-finite counters become null, strings untouched") {
+    CHECK(rs::detail::nonfinite_to_null(R"({"a": NaN, "b": -Infinity, "c": [Infinity, -NaN], "d": 1.5})") ==
+          R"({"a": null, "b": null, "c": [null, null], "d": 1.5})");
+    CHECK(rs::detail::nonfinite_to_null(R"({"m": "NaN and \"Infinity\"", "x": -1})") ==
+          R"({"m": "NaN and \"Infinity\"", "x": -1})");
+    const auto doc = rs::make_document(
+        R"({"context": {}, "benchmarks": [{"name": "x", "speedup": NaN}]})", {}, {}, {}, {});
+    CHECK(doc["benchmarks"][0]["speedup"].is_null());
+}
+
+TEST_CASE("a results file without host or ec2 facts is refused") {
+    temp_dir d;
+    const std::string p = (d.path / "x.json").string();
+    spit(p, R"({"context": {}, "benchmarks": [], "ec2bench": {"schema_version": 1, "host": {}, "benchmarks": {}}})");
+    CHECK(exception_text([&] { rs::read_document(p); }) ==
+          "results file '" + p + "' has no \"ec2bench.ec2\" object");
+}
+
 TEST_CASE("a captured run becomes a results document that round-trips") {
     const captured c = run_tiny_benchmarks();
     const auto gb = nlohmann::json::parse(c.json);

@@ -125,10 +125,30 @@ TEST_CASE("DMI alone identifies a Nitro instance and its type, never the instanc
     CHECK_FALSE(mentions(info, "i-0123456789abcdef0"));
 }
 
-TEST_CASE("a Xen instance is recognised from /sys/hypervisor/uuid") {
+TEST_CASE("a Xen guest whose UUID merely starts with ec2 is not EC2") {
+    fake_dmi dmi;
+    dmi.set("hypervisor/uuid", "ec2e1916-9099-7caf-fd21-012345abcdef");  // 1 in 4096 at random
+    dmi.set("devices/virtual/dmi/id/sys_vendor", "Xen");
+    dmi.set("devices/virtual/dmi/id/bios_version", "4.11.0");
+    env e;
+    int calls = 0;
+    sy::ec2_probe_options o;
+    o.sysfs_root = dmi.root.string();
+    o.getenv = e.fn();
+    o.transport = [&](const sy::http_request&, std::chrono::milliseconds) {
+        ++calls;
+        return sy::http_response{};
+    };
+    const auto info = sy::probe_ec2(o);
+    CHECK_FALSE(info.on_ec2);
+    CHECK(calls == 0);  // and so no packet towards 169.254.169.254
+}
+
+TEST_CASE("a Xen instance is recognised from /sys/hypervisor/uuid and DMI") {
     fake_dmi dmi;
     dmi.set("hypervisor/uuid", "ec2e1916-9099-7caf-fd21-012345abcdef");
     dmi.set("devices/virtual/dmi/id/sys_vendor", "Xen");
+    dmi.set("devices/virtual/dmi/id/bios_version", "4.11.amazon");
     env e;
     sy::ec2_probe_options o;
     o.sysfs_root = dmi.root.string();

@@ -72,6 +72,9 @@ inline std::uint64_t parse_count(std::string_view text, std::string_view flag) {
     if (!digits(std::string_view(s).substr(e + 1), exp)) {
         throw std::invalid_argument(detail::flag_error(flag, text, allowed));
     }
+    if (exp > 40) {  // 10^20 already exceeds 2^64; a huge exponent must not loop for ages
+        throw std::out_of_range(detail::flag_error(flag, text, "larger than 2^64-1, the largest allowed"));
+    }
     const auto dot = mant.find('.');
     std::string_view int_part = mant.substr(0, dot);
     std::string_view frac_part = dot == std::string_view::npos ? "" : mant.substr(dot + 1);

@@ -85,6 +85,7 @@ public:
         {
             std::lock_guard<std::mutex> lock(m_);
             json_.ReportRuns(runs);
+            if (!runs.empty() && runs.front().run_type != Run::RT_Aggregate) ++benchmarks_;
             for (const auto& r : runs) {
                 run_extras e;
                 if (extras_table::instance().get(r.run_name.function_name, e)) {
@@ -125,6 +126,11 @@ public:
         std::lock_guard<std::mutex> lock(m_);
         return reported_;
     }
+    /// Benchmarks reported (a benchmark's repetitions and aggregates count once).
+    std::size_t benchmarks_reported() const {
+        std::lock_guard<std::mutex> lock(m_);
+        return benchmarks_;
+    }
     std::size_t runs_failed() const {
         std::lock_guard<std::mutex> lock(m_);
         return errors_;
@@ -146,6 +152,7 @@ private:
     bool started_ = false;
     bool finalized_ = false;
     std::size_t reported_ = 0;
+    std::size_t benchmarks_ = 0;
     std::size_t errors_ = 0;
 };
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -62,15 +63,23 @@ struct sweep_base {
 /// One sieve benchmark: counts [start, limit) per iteration with a persistent thread team.
 inline void run_sieve_count(benchmark::State& st, std::uint64_t start, std::uint64_t limit,
                             sieve::options opt, const std::shared_ptr<sweep_base>& single) {
-    sieve::prime_sieve<> s(opt);
-    // Outside the timing: threads woken, buffers and pre-sieve patterns built.
-    s.count(start, start + std::min<std::uint64_t>(limit - start, 10'000'000));
+    // Thread creation (a pids cgroup, RLIMIT_NPROC) or allocation can fail: a benchmark error,
+    // not std::terminate taking the whole suite and its results file with it.
+    std::optional<sieve::prime_sieve<>> s;
     sieve::count_result r;
     double seconds = 0;
-    for (auto _ : st) {
-        r = s.count(start, limit);
-        benchmark::DoNotOptimize(r.count);
-        seconds += r.seconds;
+    try {
+        s.emplace(opt);
+        // Outside the timing: threads woken, buffers and pre-sieve patterns built.
+        s->count(start, start + std::min<std::uint64_t>(limit - start, 10'000'000));
+        for (auto _ : st) {
+            r = s->count(start, limit);
+            benchmark::DoNotOptimize(r.count);
+            seconds += r.seconds;
+        }
+    } catch (const std::exception& e) {
+        st.SkipWithError(e.what());
+        return;
     }
     const double numbers =
         static_cast<double>(limit - start) * static_cast<double>(st.iterations());

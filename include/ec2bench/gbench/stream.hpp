@@ -28,7 +28,8 @@ struct stream_bench_options {
     bool floats = true;
     std::vector<ec2bench::stream::kernel> kernels{ec2bench::stream::all_kernels.begin(),
                                                   ec2bench::stream::all_kernels.end()};
-    /// Also register stream/sweep/triad/double/threads:1..T (T = stream.threads or every CPU).
+    /// Also register stream/sweep/triad/double/threads:<t> for t = 1, 2, 4, ... and T (T =
+    /// stream.threads or every CPU).
     bool sweep = true;
     /// Timed passes per benchmark (Google Benchmark iterations); unset: its own choice.
     std::optional<std::uint64_t> passes;
@@ -170,7 +171,7 @@ inline void register_stream_type(const stream_bench_options& o,
 }  // namespace detail
 
 /// Registers stream/<kernel>/<type> for each kernel and type asked for, and the triad thread
-/// sweep stream/sweep/triad/double/threads:<t>. Counters: bytes_per_second (Google Benchmark's,
+/// sweep stream/sweep/triad/double/threads:<t> (t = 1, 2, 4, ... T). Counters: bytes_per_second (Google Benchmark's,
 /// over the mean pass), best_bytes_per_second (STREAM's best-of-N), best_wa_bytes_per_second
 /// (counting write-allocate reads), valid, elements, threads, nt.
 ///
@@ -184,9 +185,14 @@ inline std::vector<benchmark::internal::Benchmark*> register_stream(
     if (o.doubles) detail::register_stream_type<double>(o, cache, out);
     if (o.floats) detail::register_stream_type<float>(o, cache, out);
     if (o.sweep) {
+        // 1, 2, 4, ... and T itself: each point allocates and first-touches the arrays again, so
+        // a linear sweep would take minutes on a 192-CPU instance for little more information.
         const auto ncpu = static_cast<unsigned>(ec2bench::detail::allowed_cpus().size());
         const unsigned max_threads = o.stream.threads == 0 ? ncpu : o.stream.threads;
-        for (unsigned t = 1; t <= max_threads; ++t) {
+        std::vector<unsigned> points;
+        for (unsigned t = 1; t < max_threads; t *= 2) points.push_back(t);
+        points.push_back(max_threads);
+        for (const unsigned t : points) {
             ec2bench::stream::options opt = o.stream;
             opt.threads = t;
             const std::string name = "stream/sweep/triad/double/threads:" + std::to_string(t);

@@ -2,7 +2,7 @@
 // "default", a few minutes) that the caller may adjust.
 //
 //     auto o = ec2bench::gbench::suite_preset("quick");
-//     o.fsync.run.directory = "/data";
+//     o.fsync_opts.run.directory = "/data";
 //     ec2bench::gbench::register_all(o);
 //     benchmark::RunSpecifiedBenchmarks();
 #ifndef EC2BENCH_GBENCH_SUITE_HPP
@@ -37,7 +37,7 @@ struct suite_options {
 /// sieve below 1e10 on one thread and on all, fdatasync 4 KiB writes, the histogram's record
 /// cost against a raw store. "default": a few minutes. STREAM in double and float with the
 /// thread sweep, the sieve's thread sweep, fsync, fdatasync, O_DSYNC and O_DIRECT+fdatasync at
-/// 4 KiB and fdatasync at 16 KiB, and the statistics benchmarks with exact quantiles of 1M values.
+/// 4 KiB, and the statistics benchmarks with exact quantiles of 1M values.
 inline suite_options suite_preset(std::string_view name) {
     suite_options o;
     using ec2bench::fsync_io::sync_method;

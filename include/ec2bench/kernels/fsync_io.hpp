@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -294,38 +295,72 @@ inline void read_block_device(dev_t dev, storage_facts& f, const std::string& sy
     }
 }
 
-/// Paths of the files that runs in progress have created, for removal from a signal handler:
-/// fixed slots, no allocation, unlink(2) only (async-signal-safe).
+/// Paths of the files that runs in progress create, for removal from a signal handler or a
+/// signal thread: fixed slots, no allocation, unlink(2) and nanosleep(2) only (both
+/// async-signal-safe). A slot goes free -> claimed (path being written) -> creating (open(2) in
+/// progress) -> created, and back to free when the run removes its file. close() refuses new
+/// runs, so a run that starts after an interruption cannot leave a file behind.
 class active_files {
 public:
     static constexpr int slots = 32;
+    enum : int { free_slot = 0, claimed = 1, creating = 2, created = 3 };
 
+    /// Claims a slot for `path`: its index, -1 when there is none (the path is still removed
+    /// by the run itself), or -2 after close() (the run must not start).
     int add(const std::string& path) noexcept {
+        if (closed_.load(std::memory_order_seq_cst)) return -2;
         if (path.size() >= PATH_MAX) return -1;
         for (int i = 0; i < slots; ++i) {
-            bool expected = false;
-            if (claimed_[i].compare_exchange_strong(expected, true)) {
+            int expected = free_slot;
+            if (state_[i].compare_exchange_strong(expected, claimed, std::memory_order_acq_rel)) {
                 std::memcpy(paths_[i], path.c_str(), path.size() + 1);
-                ready_[i].store(true, std::memory_order_release);
+                state_[i].store(creating, std::memory_order_seq_cst);
+                // Closed meanwhile: the closer may have scanned before this slot was ready.
+                if (closed_.load(std::memory_order_seq_cst)) {
+                    state_[i].store(free_slot, std::memory_order_release);
+                    return -2;
+                }
                 return i;
             }
         }
         return -1;
     }
+    /// The file exists now (open(2) returned). False after close(): remove it and stop.
+    bool created_ok(int slot) noexcept {
+        if (slot >= 0) state_[slot].store(created, std::memory_order_seq_cst);
+        return !closed_.load(std::memory_order_seq_cst);
+    }
     void remove(int slot) noexcept {
-        if (slot < 0) return;
-        ready_[slot].store(false, std::memory_order_release);
-        claimed_[slot].store(false, std::memory_order_release);
+        if (slot >= 0) state_[slot].store(free_slot, std::memory_order_release);
     }
     void unlink_all() noexcept {
         for (int i = 0; i < slots; ++i) {
-            if (ready_[i].load(std::memory_order_acquire)) ::unlink(paths_[i]);
+            // A slot is only reused after its run removed it; a path read here is complete.
+            const int st = state_[i].load(std::memory_order_acquire);
+            if (st == creating || st == created) ::unlink(paths_[i]);
         }
+    }
+    /// Refuses new runs, removes every file, waits (at most `wait_ms`) for runs that were
+    /// opening their file at that moment, and removes again.
+    void close(int wait_ms = 200) noexcept {
+        closed_.store(true, std::memory_order_seq_cst);
+        unlink_all();
+        for (int waited = 0; waited < wait_ms; ++waited) {
+            bool busy = false;
+            for (int i = 0; i < slots; ++i) {
+                const int st = state_[i].load(std::memory_order_acquire);
+                busy = busy || st == claimed || st == creating;
+            }
+            if (!busy) break;
+            const timespec ms{0, 1'000'000};
+            ::nanosleep(&ms, nullptr);
+        }
+        unlink_all();
     }
 
 private:
-    std::atomic<bool> claimed_[slots] = {};
-    std::atomic<bool> ready_[slots] = {};
+    std::atomic<bool> closed_{false};
+    std::atomic<int> state_[slots] = {};
     char paths_[slots][PATH_MAX] = {};
 };
 
@@ -335,8 +370,10 @@ inline active_files& registry() noexcept {
 }
 
 extern "C" inline void remove_files_and_reraise(int sig) {
-    registry().unlink_all();
+    const int saved = errno;  // a handler must not change errno under the code it interrupted
+    registry().close();
     ::signal(sig, SIG_DFL);
+    errno = saved;
     ::raise(sig);
 }
 
@@ -508,10 +545,12 @@ inline bool direct(sync_method m) {
 
 }  // namespace detail
 
-/// Removes every file that a run in progress has created. Async-signal-safe: call it from your
-/// own SIGINT/SIGTERM handler or signal-handling thread (runs install a handler of their own only
+/// Removes every file that runs in progress have created, and refuses new runs from then on
+/// (they throw io_error with EINTR): for a program about to exit on a signal. Waits at most
+/// 200 ms for a run that was opening its file. Async-signal-safe: call it from your own
+/// SIGINT/SIGTERM handler or signal-handling thread (runs install a handler of their own only
 /// where the disposition is the default).
-inline void remove_active_files() noexcept { detail::registry().unlink_all(); }
+inline void remove_active_files() noexcept { detail::registry().close(); }
 
 /// Runs the benchmark. Throws std::invalid_argument for bad options, and io_error (a
 /// std::system_error) for the I/O errors of the directory, each with a message that names the
@@ -532,20 +571,30 @@ inline result run(const options& opt, IO& io) {
     if (opt.ops == 0 && opt.bytes == 0 && opt.seconds <= 0) {
         throw std::invalid_argument("fsync_io: no limit: set ops, bytes or seconds");
     }
-    if (opt.seconds < 0 || opt.seconds != opt.seconds) {
-        throw std::invalid_argument("fsync_io: seconds must be positive");
+    if (!(opt.seconds >= 0 && opt.seconds < 1e9)) {  // NaN and infinity fail too
+        throw std::invalid_argument("fsync_io: seconds " + std::to_string(opt.seconds) +
+                                    ": must be 0 (no time cap) or a finite positive number");
     }
 
     // The planned size, checked against the cap and the free space before anything is written.
-    std::uint64_t planned_ops = std::numeric_limits<std::uint64_t>::max();
-    if (opt.ops != 0) planned_ops = opt.ops;
-    if (opt.bytes != 0) planned_ops = std::min(planned_ops, (opt.bytes + opt.block_size - 1) / opt.block_size);
+    std::optional<std::uint64_t> planned;
+    if (opt.ops != 0) planned = opt.ops;
+    if (opt.bytes != 0) {
+        const std::uint64_t by_bytes = opt.bytes / opt.block_size + (opt.bytes % opt.block_size != 0);
+        planned = std::min(planned.value_or(by_bytes), by_bytes);
+    }
     const std::uint64_t cap_ops = opt.max_file_bytes / opt.block_size;
-    const bool capped_by_size = planned_ops == std::numeric_limits<std::uint64_t>::max();
-    if (capped_by_size) planned_ops = cap_ops > opt.warmup_ops ? cap_ops - opt.warmup_ops : 0;
+    const bool capped_by_size = !planned;  // only a time cap: the file size cap bounds the run
+    const std::uint64_t planned_ops =
+        planned ? *planned : (cap_ops > opt.warmup_ops ? cap_ops - opt.warmup_ops : 0);
     if (planned_ops == 0) {
         throw std::invalid_argument("fsync_io: max_file_bytes " + std::to_string(opt.max_file_bytes) +
                                     " leaves no room for a timed write after the warm-up");
+    }
+    if (planned_ops > std::numeric_limits<std::uint64_t>::max() - opt.warmup_ops) {
+        throw std::invalid_argument("fsync_io: " + std::to_string(planned_ops) + " writes plus " +
+                                    std::to_string(opt.warmup_ops) +
+                                    " warm-up writes overflow a 64-bit count");
     }
     const std::uint64_t total_ops = planned_ops + opt.warmup_ops;
     if (total_ops > std::numeric_limits<std::uint64_t>::max() / opt.block_size) {
@@ -629,6 +678,10 @@ inline result run(const options& opt, IO& io) {
 
     detail::signal_guard signals;
     const int slot = detail::registry().add(r.path);
+    if (slot == -2) {
+        throw io_error(EINTR, "fsync_io: interrupted: no new file is created in " + where +
+                                  " once remove_active_files() has run");
+    }
     bool created = false;
     bool keep = false;
     ec2bench::detail::unique_fd fd;
@@ -674,6 +727,9 @@ inline result run(const options& opt, IO& io) {
     }
     fd.reset(raw);
     created = true;
+    if (!detail::registry().created_ok(slot)) {
+        throw io_error(EINTR, "fsync_io: interrupted while creating the file in " + where);
+    }
 
     if (detail::direct(opt.method)) {
 #if defined(STATX_DIOALIGN)

@@ -126,9 +126,11 @@ inline comparison compare(const nlohmann::json& base, const nlohmann::json& curr
             "(or more) for a Mann-Whitney U test");
     }
     const auto type_of = [](const nlohmann::json& d) -> std::string {
-        const auto& e = d["ec2bench"]["ec2"];
-        if (!e.contains("instance_type") || !e["instance_type"].is_object()) return "";
-        return e["instance_type"].value("value", std::string());
+        // const operator[] on a missing key is undefined behaviour in nlohmann/json: check first.
+        if (!d.contains("ec2bench") || !d.at("ec2bench").contains("ec2")) return "";
+        const auto& e = d.at("ec2bench").at("ec2");
+        if (!e.contains("instance_type") || !e.at("instance_type").is_object()) return "";
+        return e.at("instance_type").value("value", std::string());
     };
     if (type_of(base) != type_of(current)) {
         c.notes.push_back("the two files come from different instance types");

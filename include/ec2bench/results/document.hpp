@@ -132,6 +132,47 @@ inline nlohmann::json to_json(const ec2bench::gbench::run_extras& x) {
     return {{"facts", x.facts}, {"values", x.values}, {"warnings", x.warnings}};
 }
 
+namespace detail {
+
+/// Google Benchmark writes non-finite counters as NaN, -NaN, Infinity and -Infinity, which are
+/// not JSON; they become null. Strings are left alone.
+inline std::string nonfinite_to_null(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            out += c;
+            if (c == '\\' && i + 1 < text.size()) {
+                out += text[++i];
+            } else if (c == '"') {
+                in_string = false;
+            }
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+            out += c;
+            continue;
+        }
+        bool replaced = false;
+        for (const char* token : {"-Infinity", "Infinity", "-NaN", "NaN"}) {
+            const std::size_t n = std::char_traits<char>::length(token);
+            if (text.compare(i, n, token) == 0) {
+                out += "null";
+                i += n - 1;
+                replaced = true;
+                break;
+            }
+        }
+        if (!replaced) out += c;
+    }
+    return out;
+}
+
+}  // namespace detail
+
 /// Builds the document from Google Benchmark's JSON text and what ec2bench knows. Google
 /// Benchmark's own fields are kept unchanged, except two that identify the machine or its user:
 /// context.host_name (an EC2 host name encodes the private IP) is removed and
@@ -145,7 +186,7 @@ inline nlohmann::json make_document(const std::string& gbench_json,
     if (gbench_json.empty()) {
         doc = {{"context", nlohmann::json::object()}, {"benchmarks", nlohmann::json::array()}};
     } else {
-        doc = nlohmann::json::parse(gbench_json);
+        doc = nlohmann::json::parse(detail::nonfinite_to_null(gbench_json));
     }
     // Google Benchmark's JSON schema version (1.8 writes it, 1.6 and 1.7 do not; their format is
     // the same version 1), so that tools/compare.py and other readers can check it.
@@ -233,6 +274,11 @@ inline nlohmann::json read_document(const std::string& path) {
     }
     if (!doc.contains("context") || !doc["context"].is_object()) {
         throw std::runtime_error(where + " has no \"context\" object");
+    }
+    for (const char* key : {"host", "ec2", "benchmarks"}) {
+        if (!eb.contains(key) || !eb[key].is_object()) {
+            throw std::runtime_error(where + " has no \"ec2bench." + key + "\" object");
+        }
     }
     return doc;
 }

@@ -471,8 +471,17 @@ inline ec2_info probe_ec2(const ec2_probe_options& opt = {}) {
             e.instance_type = {product, fact_source::dmi};
         }
     } else if (hv_uuid.rfind("ec2", 0) == 0) {
-        e.on_ec2 = true;
-        e.hypervisor = "xen";
+        // A random Xen UUID starts with "ec2" once in 4096: EC2's Xen guests also say so in DMI
+        // (bios_version "4.11.amazon", a product_uuid starting EC2), and nothing else is trusted.
+        std::string bios = read_first_line(dmi + "bios_version");
+        std::string uuid = read_first_line(dmi + "product_uuid");
+        for (auto* str : {&bios, &uuid}) {
+            for (char& c : *str) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+        }
+        if (bios.find("amazon") != std::string::npos || uuid.rfind("ec2", 0) == 0) {
+            e.on_ec2 = true;
+            e.hypervisor = "xen";
+        }
     }
 
     const char* endpoint_env = opt.getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
