@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -55,7 +56,7 @@ constexpr const char* usage_text =
 constexpr const char* run_help_text =
     "ec2bench run: the suite\n"
     "\n"
-    "  --quick              about a minute (the default preset takes a few minutes)\n"
+    "  --quick              under a minute, 5 repetitions (the default: a few minutes, 10)\n"
     "  --out=PATH           results file (default: results/<instance type, or host name off\n"
     "                       EC2>-<UTC time>.json); written atomically\n"
     "  --dir=PATH           where the fsync benchmark writes its test file (default: the\n"
@@ -131,25 +132,37 @@ public:
         ++done_;
         const Run& first = runs.front();
         const std::string name = first.run_name.str();
-        std::string status;
-        if (first.error_occurred) {
-            status = "FAILED: " + first.error_message;
-        } else {
-            nlohmann::json run;  // the primary metric, read the way the results file has it
-            for (const auto& [k, c] : first.counters) run[k] = c.value;
-            const double iters = static_cast<double>(first.iterations);
-            run["real_time"] = first.GetAdjustedRealTime();
-            run["time_unit"] = "ns";
-            run["iterations"] = first.iterations;
-            if (first.time_unit == benchmark::kMillisecond) run["time_unit"] = "ms";
-            if (first.time_unit == benchmark::kMicrosecond) run["time_unit"] = "us";
-            if (first.time_unit == benchmark::kSecond) run["time_unit"] = "s";
-            static_cast<void>(iters);
-            const rs::metric m = rs::metrics_for(name).front();
-            if (const auto v = rs::raw_value(run, m)) {
-                status = rs::number(rs::presented(*v, m)) + " " + m.unit + " (" + m.label + ")";
+        const rs::metric m = rs::metrics_for(name).front();
+        std::vector<double> values;  // the primary metric of each repetition that succeeded
+        std::string error;
+        for (const Run& r : runs) {
+            if (r.error_occurred) {
+                error = r.error_message;
+                continue;
             }
-            if (runs.size() > 1) status += fmt::format(", {} runs", runs.size());
+            nlohmann::json run;  // read the way the results file has it
+            for (const auto& [k, c] : r.counters) run[k] = c.value;
+            run["real_time"] = r.GetAdjustedRealTime();
+            run["time_unit"] = benchmark::GetTimeUnitString(r.time_unit);
+            run["iterations"] = r.iterations;
+            if (const auto v = rs::raw_value(run, m)) values.push_back(*v);
+        }
+        std::string status;
+        if (!error.empty() && values.empty()) {
+            status = "FAILED: " + error;
+        } else if (!values.empty()) {
+            // The median, as in the final table; with repetitions, their number and spread.
+            std::sort(values.begin(), values.end());
+            const std::size_t n = values.size();
+            const double median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+            status = rs::number(rs::presented(median, m)) + " " + m.unit + " (" + m.label + ")";
+            if (n > 1) {
+                // Presented values may run the other way (a rate shown as a time per item).
+                const double a = rs::presented(values.front(), m), b = rs::presented(values.back(), m);
+                status += fmt::format(", median of {} runs, {} to {}", n, rs::number(std::min(a, b)),
+                                      rs::number(std::max(a, b)));
+            }
+            if (!error.empty()) status += ", some FAILED: " + error;
         }
         const std::string count = total_ != 0 ? fmt::format("[{:>2}/{}]", done_, total_)
                                               : fmt::format("[{:>2}]", done_);
@@ -249,7 +262,7 @@ int cmd_run(int argc, char** argv) {
 
     eg::flag_set flags("ec2bench run", "the suite");
     flags.help_text(run_help_text);
-    flags.add_switch("quick", "about a minute", [&](std::string_view) { quick = true; })
+    flags.add_switch("quick", "under a minute, 5 repetitions", [&](std::string_view) { quick = true; })
         .add("out", "PATH", "results file", [&](std::string_view v) { out = std::string(v); })
         .add("dir", "PATH", "fsync directory", [&](std::string_view v) { dir = std::string(v); })
         .add("only", "LIST", "families", [&](std::string_view v) {
@@ -305,10 +318,16 @@ int cmd_run(int argc, char** argv) {
     sigaddset(&set, SIGUSR1);
     ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
+    // The preset's repetitions as a flag before the user's, so that theirs wins: as a flag, not
+    // per benchmark, because that would add "/repeats:N" to the names compare matches on.
+    auto opts = eg::suite_preset(quick ? "quick" : "default");
+    std::string repetitions = "--benchmark_repetitions=" + std::to_string(opts.repetitions);
+    args.insert(args.begin() + 1, repetitions.data());
+    ++argc;
+
     benchmark::Initialize(&argc, args.data());  // --help ends here, after Google Benchmark's own
     if (benchmark::ReportUnrecognizedArguments(argc, args.data())) return 2;
 
-    auto opts = eg::suite_preset(quick ? "quick" : "default");
     if (!only.empty()) {
         opts.stream = only.count("stream") != 0;
         opts.sieve = only.count("sieve") != 0;

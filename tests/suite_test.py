@@ -64,6 +64,7 @@ class Run(unittest.TestCase):
         self.assertIn("[ 1/4] ", self.result.stderr)
         self.assertIn("[ 4/4] ", self.result.stderr)
         self.assertIn("fsync/fdatasync/4096/append", self.result.stderr)
+        self.assertIn("median of 5 runs", self.result.stderr)  # the quick preset's repetitions
 
     def test_summary_table(self):
         out = self.result.stdout
@@ -81,6 +82,9 @@ class Run(unittest.TestCase):
         self.assertEqual(eb["ec2"]["imds"], "disabled")
         names = [b["name"] for b in doc["benchmarks"]]
         self.assertIn("stats/histogram/record", names)
+        runs = [b for b in doc["benchmarks"] if b["run_name"] == "stats/histogram/record"]
+        self.assertEqual([b.get("aggregate_name", b["run_type"]) for b in runs],
+                         ["iteration"] * 5 + ["mean", "median", "stddev", "cv"])
         self.assertTrue(any(n.startswith("fsync/fdatasync/4096/append") for n in names))
         self.assertNotIn("host_name", doc["context"])
         self.assertEqual(doc["context"]["ec2bench.preset"], "quick")
@@ -116,10 +120,16 @@ class OutDirectory(unittest.TestCase):
         d = tempfile.mkdtemp(prefix="ec2bench-suite-out-")
         try:
             r = run(["run", "--only=stats", f"--out={d}/", "--benchmark_filter=record",
-                     "--benchmark_min_time=0.01"])
+                     "--benchmark_min_time=0.01", "--benchmark_repetitions=2"])
             self.assertEqual(r.returncode, 0, r.stderr)
             files = os.listdir(d)
             self.assertEqual(len(files), 1)
+            with open(os.path.join(d, files[0])) as f:
+                doc = json.load(f)
+            # The user's --benchmark_repetitions, not the default preset's 10.
+            reps = [b["repetition_index"] for b in doc["benchmarks"]
+                    if b["run_name"] == "stats/histogram/record" and b["run_type"] == "iteration"]
+            self.assertEqual(reps, [0, 1])
             # Off EC2 the architecture names the file, never the host name.
             self.assertRegex(files[0], r"^(x86_64|aarch64|[a-z0-9_]+)-[0-9]{8}T[0-9]{6}Z\.json$")
             self.assertNotIn(os.uname().nodename, files[0])

@@ -15,7 +15,7 @@ S3_PREFIX="${S3_PREFIX:-ec2bench}"          # key prefix, no leading or trailing
 S3_REGION="${S3_REGION:-}"                  # the bucket's region; empty: the CLI's default
 REPO_URL="${REPO_URL:-https://github.com/ec2bench/ec2bench.git}"
 REPO_REF="${REPO_REF:-}"                    # a tag, a commit or origin/<branch>; empty: default branch
-REPETITIONS="${REPETITIONS:-5}"             # --benchmark_repetitions: compare's U test needs 5 a side
+REPETITIONS="${REPETITIONS:-}"              # --benchmark_repetitions; empty: the preset's (10; 5 with --quick)
 EXTRA_ARGS="${EXTRA_ARGS:-}"                # more `ec2bench run` flags, e.g. "--quick"
 INSTANCE_STORE="${INSTANCE_STORE:-auto}"    # auto: also run fsync on a blank NVMe instance store
                                             # volume if there is one (formats it); no: never
@@ -114,7 +114,7 @@ cmake --preset release
 cmake --build --preset release
 
 read -r -a extra <<<"$EXTRA_ARGS"
-common=(--benchmark_repetitions="$REPETITIONS" --benchmark_context="ec2bench_git_commit=$commit"
+common=(${REPETITIONS:+"--benchmark_repetitions=$REPETITIONS"} --benchmark_context="ec2bench_git_commit=$commit"
         "${extra[@]}")
 mkdir -p "$out_dir" "$WORK_DIR/fsync"
 status=0

@@ -31,13 +31,21 @@ struct suite_options {
     sieve_bench_options sieve_opts;
     fsync_bench_options fsync_opts;  ///< fsync_opts.run.directory must be set
     stats_bench_options stats_opts;
+    /// Repetitions the preset asks of every benchmark (their median is the headline, and
+    /// `ec2bench compare` tests them). register_all does not apply them: pass
+    /// `--benchmark_repetitions=<n>` to benchmark::Initialize before the user's flags, as
+    /// `ec2bench run` does. (A per-benchmark count would add "/repeats:<n>" to every name, and
+    /// results files are compared by name.)
+    int repetitions = 1;
 };
 
-/// "quick": about a minute on two cores. STREAM triad and friends in double (10 passes), the
-/// sieve below 1e10 on one thread and on all, fdatasync 4 KiB writes, the histogram's record
-/// cost against a raw store. "default": a few minutes. STREAM in double and float with the
-/// thread sweep, the sieve's thread sweep, fsync, fdatasync, O_DSYNC and O_DIRECT+fdatasync at
-/// 4 KiB, and the statistics benchmarks with exact quantiles of 1M values.
+/// "quick": under a minute on two cores, 5 repetitions. STREAM triad and friends in double (10
+/// passes), the sieve below 1e10 on one thread and on all, fdatasync 4 KiB writes, the
+/// histogram's record cost against a raw store. "default": a few minutes, 10 repetitions.
+/// STREAM in double and float with the thread sweep, the sieve's thread sweep, fsync,
+/// fdatasync, O_DSYNC and O_DIRECT+fdatasync at 4 KiB, and the statistics benchmarks with exact
+/// quantiles of 1M values. (The repetitions are for `ec2bench compare`: its U test cannot reach
+/// p < 0.05 with fewer than 4 on each side.)
 inline suite_options suite_preset(std::string_view name) {
     suite_options o;
     using ec2bench::fsync_io::sync_method;
@@ -52,6 +60,7 @@ inline suite_options suite_preset(std::string_view name) {
         o.fsync_opts.run.ops = 1000;
         o.stats_opts.variants = false;
         o.stats_opts.exact_sizes = {};
+        o.repetitions = 5;
         return o;
     }
     if (name == "default") {
@@ -64,6 +73,7 @@ inline suite_options suite_preset(std::string_view name) {
         o.fsync_opts.run.ops = 2000;
         o.stats_opts.variants = true;
         o.stats_opts.exact_sizes = {1'000'000};
+        o.repetitions = 10;
         return o;
     }
     throw std::invalid_argument("suite preset '" + std::string(name) + "': must be quick or default");
@@ -73,14 +83,15 @@ inline suite_options suite_preset(std::string_view name) {
 /// all (sieve/count/<limit>/threads:1 and threads:<T>); with the sweep, at 1, 2, 4, ... T too.
 /// Call once per process: a second call throws std::logic_error (the names would repeat).
 inline std::vector<benchmark::internal::Benchmark*> register_all(const suite_options& o) {
-    static std::atomic<bool> done{false};
-    if (done.exchange(true)) {
-        throw std::logic_error("ec2bench::gbench::register_all: called twice in one process");
-    }
     if (o.fsync && o.fsync_opts.run.directory.empty()) {
         throw std::invalid_argument(
             "ec2bench::gbench::register_all: fsync_opts.run.directory is empty: name the "
             "directory the fsync benchmark may write its file in");
+    }
+    // After the checks, so that a call refused for its options may be corrected and repeated.
+    static std::atomic<bool> done{false};
+    if (done.exchange(true)) {
+        throw std::logic_error("ec2bench::gbench::register_all: called twice in one process");
     }
     std::vector<benchmark::internal::Benchmark*> out;
     const auto append = [&out](std::vector<benchmark::internal::Benchmark*> v) {
