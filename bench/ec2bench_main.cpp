@@ -134,34 +134,35 @@ public:
         const Run& first = runs.front();
         const std::string name = first.run_name.str();
         const rs::metric m = rs::metrics_for(name).front();
-        std::vector<double> values;  // the primary metric of each repetition that succeeded
+        // The repetitions that succeeded, as the results file has them, so that the median is
+        // the final table's (results::median_of) and not a second computation of it.
+        std::vector<nlohmann::json> ok;
         std::string error;
         for (const Run& r : runs) {
             if (r.error_occurred) {
                 error = r.error_message;
                 continue;
             }
-            nlohmann::json run;  // read the way the results file has it
+            nlohmann::json& run = ok.emplace_back();
             for (const auto& [k, c] : r.counters) run[k] = c.value;
             run["real_time"] = r.GetAdjustedRealTime();
             run["time_unit"] = benchmark::GetTimeUnitString(r.time_unit);
             run["iterations"] = r.iterations;
-            if (const auto v = rs::raw_value(run, m)) values.push_back(*v);
         }
+        rs::benchmark_runs group{name, {}, {}, error};
+        for (const auto& run : ok) group.iterations.push_back(&run);
+        const std::vector<double> values = rs::values_of(group, m);
         std::string status;
         if (!error.empty() && values.empty()) {
             status = "FAILED: " + error;
-        } else if (!values.empty()) {
-            // The median, as in the final table; with repetitions, their number and spread.
-            std::sort(values.begin(), values.end());
-            const std::size_t n = values.size();
-            const double median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-            status = rs::number(rs::presented(median, m)) + " " + m.unit + " (" + m.label + ")";
-            if (n > 1) {
+        } else if (const auto median = rs::median_of(group, m)) {
+            status = rs::number(rs::presented(*median, m)) + " " + m.unit + " (" + m.label + ")";
+            if (values.size() > 1) {
                 // Presented values may run the other way (a rate shown as a time per item).
-                const double a = rs::presented(values.front(), m), b = rs::presented(values.back(), m);
-                status += fmt::format(", median of {} runs, {} to {}", n, rs::number(std::min(a, b)),
-                                      rs::number(std::max(a, b)));
+                const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+                const double a = rs::presented(*lo, m), b = rs::presented(*hi, m);
+                status += fmt::format(", median of {} runs, {} to {}", values.size(),
+                                      rs::number(std::min(a, b)), rs::number(std::max(a, b)));
             }
             if (!error.empty()) status += ", some FAILED: " + error;
         }
