@@ -34,7 +34,7 @@ struct stats_bench_options {
     /// Seed of every generated sample.
     std::uint64_t seed = 20240611;
     /// Also the variants that explain the headline pair (record_cached, record_u32,
-    /// record_direct, record_batch); the suite's quick preset leaves them out.
+    /// increments, record_direct, record_batch); the suite's quick preset leaves them out.
     bool variants = true;
 };
 
@@ -89,6 +89,7 @@ void record_loop(benchmark::State& state, Histogram& h, const std::uint64_t* lat
 /// - stats/histogram/record (through a recorder, the hot-loop API), .../record_direct
 ///   (histogram::record) and .../record_batch, into a latency_histogram, and .../record_u32
 ///   through a recorder into the same layout with 32-bit counts (half the cache footprint);
+///   stats/histogram/increments is the bucket increments alone, at precomputed indices;
 /// - stats/histogram/quantiles: seven quantiles of a 1 ns to 10 s histogram at 3 significant
 ///   digits holding values at both ends (the whole range is walked);
 /// - stats/exact/quantiles/<n>: p50, p95, p99 and p99.9 of n lognormal doubles by selection,
@@ -154,6 +155,29 @@ inline std::vector<benchmark::internal::Benchmark*> register_stats(const stats_b
                 ec2bench::detail::do_not_optimize(h);
                 detail::record_loop(state, h, latencies->data(), n_lat);
                 ec2bench::detail::do_not_optimize(h);
+                detail::set_items(state, n_lat);
+            }));
+        // The bucket increments alone, at indices computed before the loop: what any counting
+        // histogram of this layout pays per record before its index, sum and extremes.
+        out.push_back(benchmark::RegisterBenchmark(
+            "stats/histogram/increments", [latencies, n_lat](benchmark::State& state) {
+                using histogram = stats::latency_histogram;
+                std::vector<std::uint32_t> index(n_lat);
+                for (std::size_t j = 0; j < n_lat; ++j)
+                    index[j] = static_cast<std::uint32_t>(
+                        histogram::bucket_index(std::min((*latencies)[j], histogram::max_value)));
+                std::vector<std::uint64_t> counts(histogram::bucket_count, 0);
+                const std::uint32_t* idx = index.data();
+                std::uint64_t* c = counts.data();
+                for (auto _ : state) {
+                    for (std::size_t j = 0; j < n_lat; ++j) {
+                        std::uint64_t i = idx[j];
+                        ec2bench::detail::do_not_optimize(i);
+                        ++c[i];
+                    }
+                }
+                benchmark::DoNotOptimize(c);
+                benchmark::ClobberMemory();
                 detail::set_items(state, n_lat);
             }));
         out.push_back(benchmark::RegisterBenchmark("stats/histogram/record_direct",
