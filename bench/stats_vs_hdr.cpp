@@ -3,14 +3,14 @@
 // against a checkout of HdrHistogram_c (not a Debian package, so never by CMake).
 #include <ec2bench/detail/do_not_optimize.hpp>
 #include <ec2bench/gbench/stats.hpp>
+#include <ec2bench/stats/histogram.hpp>
 
 #include <hdr/hdr_histogram.h>
 
 #include <benchmark/benchmark.h>
 
+#include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <vector>
 
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
@@ -19,11 +19,13 @@ int main(int argc, char** argv) {
     ec2bench::gbench::register_stats(opt);
     // The same layout as latency_histogram: 1 ns to 1 hour at 3 significant digits is
     // HdrHistogram's 2048 sub-buckets, our SubBucketBits = 10.
+    constexpr auto max_value =
+        static_cast<std::int64_t>(ec2bench::stats::latency_histogram::max_value);
     const auto latencies = ec2bench::gbench::detail::lognormal_latencies_ns(opt.latencies, opt.seed,
                                                                             opt.latency_sigma);
     benchmark::RegisterBenchmark("peer/hdr_record_value", [&latencies](benchmark::State& state) {
         hdr_histogram* h = nullptr;
-        if (hdr_init(1, 3'600'000'000'000, 3, &h) != 0) {
+        if (hdr_init(1, max_value, 3, &h) != 0) {
             state.SkipWithError("hdr_init failed");
             return;
         }
