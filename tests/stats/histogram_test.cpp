@@ -74,6 +74,21 @@ void check_within_bound(const std::vector<std::uint64_t>& values, const char* wh
     }
 }
 
+// Every exact statistic and every bucket of a equal to b's.
+template <class H>
+void check_identical(const H& a, const H& b) {
+    CHECK(a.count() == b.count());
+    CHECK(a.min() == b.min());
+    CHECK(a.max() == b.max());
+    CHECK(a.sum() == b.sum());
+    CHECK(a.clamped() == b.clamped());
+    std::size_t first_difference = H::bucket_count;
+    for (std::size_t i = H::bucket_count; i-- > 0;) {
+        if (a.bucket(i) != b.bucket(i)) first_difference = i;
+    }
+    CHECK(first_difference == H::bucket_count);
+}
+
 }  // namespace
 
 TEST_CASE("the layout is HdrHistogram's: exact below 2^(bits+1), then 2^bits buckets an octave") {
@@ -244,14 +259,7 @@ TEST_CASE("merge equals recording the union") {
     both.record(4'000'000'000'000);
     latency_histogram merged = a;
     merged.merge(b);
-    CHECK(merged.count() == both.count());
-    CHECK(merged.min() == both.min());
-    CHECK(merged.max() == both.max());
-    CHECK(merged.sum() == both.sum());
-    CHECK(merged.clamped() == both.clamped());
-    for (std::size_t i = 0; i < latency_histogram::bucket_count; ++i) {
-        REQUIRE(merged.bucket(i) == both.bucket(i));
-    }
+    check_identical(merged, both);
     const auto qs = test_qs();
     CHECK(merged.quantiles(qs) == both.quantiles(qs));
     latency_histogram empty;
@@ -284,15 +292,112 @@ TEST_CASE("recorder and record_batch give exactly what record() gives") {
         for (std::size_t i = v.size() / 2; i < v.size(); ++i)
             rec.record(v[i]);
     }
-    for (const latency_histogram* h : {&batched, &via_recorder}) {
-        CHECK(h->count() == plain.count());
-        CHECK(h->min() == plain.min());
-        CHECK(h->max() == plain.max());
-        CHECK(h->sum() == plain.sum());
-        CHECK(h->clamped() == 1);
-        for (std::size_t i = 0; i < latency_histogram::bucket_count; ++i) {
-            REQUIRE(h->bucket(i) == plain.bucket(i));
+    CHECK(plain.clamped() == 1);
+    check_identical(batched, plain);
+    check_identical(via_recorder, plain);
+}
+
+namespace {
+
+// record_batch against record(), value by value, for each prefix length in `lengths`, after an
+// earlier value and before later ones (a new min, a new max, a clamped value), so that the tally
+// the batch leaves behind, its fast range included, is tested too.
+template <class H>
+void check_batch_equals_record(const std::vector<std::uint64_t>& v,
+                               const std::vector<std::size_t>& lengths) {
+    const std::uint64_t after[] = {0, H::max_value - 1, H::max_value + 1, 17};
+    for (const std::size_t n : lengths) {
+        REQUIRE(n <= v.size());
+        CAPTURE(n);
+        H plain;
+        H batched;
+        plain.record(3);
+        batched.record(3);
+        for (std::size_t i = 0; i < n; ++i)
+            plain.record(v[i]);
+        batched.record_batch(v.data(), n);
+        check_identical(batched, plain);
+        for (const std::uint64_t x : after) {
+            plain.record(x);
+            batched.record(x);
         }
+        check_identical(batched, plain);
+    }
+}
+
+std::vector<std::size_t> every_length_to(std::size_t n) {
+    std::vector<std::size_t> out(n + 1);
+    for (std::size_t i = 0; i <= n; ++i)
+        out[i] = i;
+    return out;
+}
+
+// Values from every octave of 64 bits, so that every shift and both sides of MaxValue occur.
+std::vector<std::uint64_t> every_octave(std::mt19937_64& rng, std::size_t n) {
+    std::vector<std::uint64_t> v(n);
+    for (auto& x : v) {
+        const unsigned e = static_cast<unsigned>(rng() % 64);
+        x = (std::uint64_t{1} << e) | (rng() & ((std::uint64_t{1} << e) - 1));
+    }
+    return v;
+}
+
+}  // namespace
+
+TEST_CASE("record_batch equals record() at every length, with clamping in any lane") {
+    constexpr std::uint64_t widest_simd = std::numeric_limits<std::uint64_t>::max() / 64;
+    using narrow = log_linear_histogram<1, widest_simd>;
+    using wide = log_linear_histogram<12, widest_simd>;
+    using too_wide = log_linear_histogram<4, widest_simd + 1>;
+#if defined(__AVX512F__) && defined(__AVX512CD__) && defined(__x86_64__)
+    CHECK(latency_histogram::simd_batch);
+    CHECK(narrow::simd_batch);
+    CHECK(wide::simd_batch);
+#else
+    CHECK_FALSE(latency_histogram::simd_batch);
+#endif
+#ifdef EC2BENCH_TEST_GENERIC
+    CHECK_FALSE(latency_histogram::simd_batch);  // this build tests the value-by-value path
+#endif
+    // A block of 64 values of MaxValue would wrap a 64-bit sum: value by value.
+    CHECK_FALSE(too_wide::simd_batch);
+
+    std::mt19937_64 rng(11);
+    const std::uint64_t top = latency_histogram::max_value;
+    const auto lengths = every_length_to(200);
+    SUBCASE("edges of the layout") {
+        const std::uint64_t edges[] = {
+            0,        1,       2047, 2048,    2049,
+            1u << 20, top - 1, top,  top + 1, std::numeric_limits<std::uint64_t>::max()};
+        std::vector<std::uint64_t> v(200);
+        for (auto& x : v)
+            x = edges[rng() % std::size(edges)];
+        check_batch_equals_record<latency_histogram>(v, lengths);
+        check_batch_equals_record<log_linear_histogram<10, 3'600'000'000'000, std::uint32_t>>(
+            v, lengths);
+    }
+    SUBCASE("one clamped value in each lane of a group, then every value clamped") {
+        std::vector<std::uint64_t> v(200);
+        for (std::size_t i = 0; i < v.size(); ++i)
+            v[i] = i % 9 == 0 ? top + 1 + i : 1'000 + i * 977;
+        check_batch_equals_record<latency_histogram>(v, lengths);
+        for (std::size_t i = 0; i < v.size(); ++i)
+            v[i] = top + 1 + (i % 3) * std::numeric_limits<std::uint64_t>::max() / 4;
+        check_batch_equals_record<latency_histogram>(v, lengths);
+    }
+    SUBCASE("every octave of 64 bits, into layouts from 1 to 12 sub-bucket bits") {
+        const auto v = every_octave(rng, 200);
+        check_batch_equals_record<latency_histogram>(v, lengths);
+        check_batch_equals_record<narrow>(v, lengths);
+        check_batch_equals_record<wide>(v, {0, 7, 8, 63, 64, 65, 136, 200});
+        check_batch_equals_record<too_wide>(v, {0, 8, 64, 65, 200});
+    }
+    SUBCASE("MaxValue itself, 64 at a time, at the widest layout the vector sum allows") {
+        const std::vector<std::uint64_t> v(200, widest_simd);
+        check_batch_equals_record<narrow>(v, {64, 128, 200});
+        wide h;
+        h.record_batch(v.data(), v.size());
+        CHECK(h.sum() == uint128{widest_simd} * 200);
     }
 }
 
