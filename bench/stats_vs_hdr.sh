@@ -41,7 +41,7 @@ g++ -std=c++17 -O3 -march=native -DNDEBUG -I"$root/include" -I"$hdr/include" \
   "$root/bench/stats_vs_hdr.cpp" "$work/hdr_histogram.o" -o "$work/stats_vs_hdr" \
   -lbenchmark -lpthread -lm
 
-filter='stats/(sample_buffer/record|histogram/(record|record_u32|increments))$|peer/'
+filter='stats/(sample_buffer/record|histogram/(record|record_u32|record_batch|increments|index_increments))$|peer/'
 for ((r = 1; r <= rounds; r++)); do
   # shellcheck disable=SC2086  # $wrap is a command prefix
   $wrap "$work/stats_vs_hdr" --benchmark_filter="$filter" --benchmark_repetitions=10 \

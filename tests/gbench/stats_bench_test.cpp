@@ -10,9 +10,9 @@ TEST_CASE("register_stats registers the benchmarks the suite and the docs name")
     ec2bench::gbench::stats_bench_options opt;
     opt.exact_sizes = {1000, 100000};
     const auto benches = ec2bench::gbench::register_stats(opt);
-    // Two raw stores, four histogram records, the increments alone, the histogram quantiles;
-    // a selection and a sort per size.
-    CHECK(benches.size() == 8 + 2 * opt.exact_sizes.size());
+    // Two raw stores, four histogram records, the increments alone and with their index, the
+    // histogram quantiles; a selection and a sort per size.
+    CHECK(benches.size() == 9 + 2 * opt.exact_sizes.size());
     for (auto* b : benches)
         CHECK(b != nullptr);
 }

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <random>
 #include <string>
@@ -34,7 +35,8 @@ struct stats_bench_options {
     /// Seed of every generated sample.
     std::uint64_t seed = 20240611;
     /// Also the variants that explain the headline pair (record_cached, record_u32,
-    /// increments, record_direct, record_batch); the suite's quick preset leaves them out.
+    /// increments, index_increments, record_direct, record_batch); the suite's quick preset
+    /// leaves them out.
     bool variants = true;
 };
 
@@ -81,6 +83,32 @@ void record_loop(benchmark::State& state, Histogram& h, const std::uint64_t* lat
     }
 }
 
+/// `++counts[i]` at each precomputed index. Like record_loop, a function of its own whose locals
+/// are only the loop's: n read from a lambda's captures would be reloaded after every barrier.
+inline void increments_loop(benchmark::State& state, std::uint64_t* counts,
+                            const std::uint64_t* index, std::size_t n) {
+    for (auto _ : state) {
+        for (std::size_t j = 0; j < n; ++j) {
+            std::uint64_t i = index[j];
+            ec2bench::detail::do_not_optimize(i);
+            ++counts[i];
+        }
+    }
+}
+
+/// Each value's bucket index and its increment; counts has a counter for any 64-bit value.
+template <class Histogram>
+void index_increments_loop(benchmark::State& state, std::uint64_t* counts,
+                           const std::uint64_t* lat, std::size_t n) {
+    for (auto _ : state) {
+        for (std::size_t j = 0; j < n; ++j) {
+            std::uint64_t v = lat[j];
+            ec2bench::detail::do_not_optimize(v);
+            ++counts[Histogram::bucket_index(v)];
+        }
+    }
+}
+
 }  // namespace detail
 
 /// Registers the stats benchmarks and returns them:
@@ -89,7 +117,8 @@ void record_loop(benchmark::State& state, Histogram& h, const std::uint64_t* lat
 /// - stats/histogram/record (through a recorder, the hot-loop API), .../record_direct
 ///   (histogram::record) and .../record_batch, into a latency_histogram, and .../record_u32
 ///   through a recorder into the same layout with 32-bit counts (half the cache footprint);
-///   stats/histogram/increments is the bucket increments alone, at precomputed indices;
+///   stats/histogram/increments is the bucket increments alone, at precomputed indices, and
+///   .../index_increments the index and increment of each value without count, sum or extremes;
 /// - stats/histogram/quantiles: seven quantiles of a 1 ns to 10 s histogram at 3 significant
 ///   digits holding values at both ends (the whole range is walked);
 /// - stats/exact/quantiles/<n>: p50, p95, p99 and p99.9 of n lognormal doubles by selection,
@@ -162,20 +191,28 @@ inline std::vector<benchmark::internal::Benchmark*> register_stats(const stats_b
         out.push_back(benchmark::RegisterBenchmark(
             "stats/histogram/increments", [latencies, n_lat](benchmark::State& state) {
                 using histogram = stats::latency_histogram;
-                std::vector<std::uint32_t> index(n_lat);
+                // 8-byte indices: the same bytes per record as the latencies the others read.
+                std::vector<std::uint64_t> index(n_lat);
                 for (std::size_t j = 0; j < n_lat; ++j)
-                    index[j] = static_cast<std::uint32_t>(
-                        histogram::bucket_index(std::min((*latencies)[j], histogram::max_value)));
+                    index[j] =
+                        histogram::bucket_index(std::min((*latencies)[j], histogram::max_value));
                 std::vector<std::uint64_t> counts(histogram::bucket_count, 0);
-                const std::uint32_t* idx = index.data();
                 std::uint64_t* c = counts.data();
-                for (auto _ : state) {
-                    for (std::size_t j = 0; j < n_lat; ++j) {
-                        std::uint64_t i = idx[j];
-                        ec2bench::detail::do_not_optimize(i);
-                        ++c[i];
-                    }
-                }
+                detail::increments_loop(state, c, index.data(), n_lat);
+                benchmark::DoNotOptimize(c);
+                benchmark::ClobberMemory();
+                detail::set_items(state, n_lat);
+            }));
+        // The bucket index and its increment, as a record computes them but without the tally
+        // (count, sum, extremes): with `increments`, what each part of a record costs.
+        out.push_back(benchmark::RegisterBenchmark(
+            "stats/histogram/index_increments", [latencies, n_lat](benchmark::State& state) {
+                using histogram = stats::latency_histogram;
+                // Counters for any 64-bit value, so that no clamp stands in the loop.
+                std::vector<std::uint64_t> counts(
+                    histogram::bucket_index(std::numeric_limits<std::uint64_t>::max()) + 1, 0);
+                std::uint64_t* c = counts.data();
+                detail::index_increments_loop<histogram>(state, c, latencies->data(), n_lat);
                 benchmark::DoNotOptimize(c);
                 benchmark::ClobberMemory();
                 detail::set_items(state, n_lat);
@@ -183,10 +220,11 @@ inline std::vector<benchmark::internal::Benchmark*> register_stats(const stats_b
         out.push_back(benchmark::RegisterBenchmark("stats/histogram/record_direct",
                                                    [latencies, n_lat](benchmark::State& state) {
                                                        const std::uint64_t* lat = latencies->data();
+                                                       const std::size_t n = n_lat;
                                                        stats::latency_histogram h;
                                                        ec2bench::detail::do_not_optimize(h);
                                                        for (auto _ : state) {
-                                                           for (std::size_t j = 0; j < n_lat; ++j) {
+                                                           for (std::size_t j = 0; j < n; ++j) {
                                                                std::uint64_t v = lat[j];
                                                                ec2bench::detail::do_not_optimize(v);
                                                                h.record(v);
