@@ -37,19 +37,21 @@ using histogram = ec2bench::stats::latency_histogram;
 #if EC2BENCH_ANATOMY
 
 /// The layout's tables as bucket_index() uses them: the shift and the offset per leading-zero
-/// count, 65 entries each, laid out one after the other (offset at +520 bytes).
+/// count, 65 entries each, laid out one after the other (offset at +520 bytes). Read off the
+/// histogram's own layout (bucket width 2^shift, index of the octave's lowest value) rather than
+/// computed again; lz = 64 is v = 0, bucket 0.
 struct layout_tables {
     std::uint64_t shift[65];
     std::uint64_t offset[65];
 };
 constexpr layout_tables make_tables() {
     layout_tables t{};
-    for (unsigned lz = 0; lz < 65; ++lz) {
-        const unsigned msb = 63u - (lz < 64 ? lz : 63u);
-        const unsigned shift =
-            msb > histogram::sub_bucket_bits ? msb - histogram::sub_bucket_bits : 0u;
-        t.shift[lz] = shift;
-        t.offset[lz] = std::uint64_t{shift} << histogram::sub_bucket_bits;
+    for (unsigned lz = 0; lz < 64; ++lz) {
+        const std::uint64_t v = std::uint64_t{1} << (63 - lz);
+        const std::size_t i = histogram::bucket_index(v);
+        const std::uint64_t width = histogram::bucket_upper(i) - histogram::bucket_lower(i) + 1;
+        t.shift[lz] = static_cast<std::uint64_t>(__builtin_ctzll(width));
+        t.offset[lz] = i - (v >> t.shift[lz]);
     }
     return t;
 }
