@@ -119,6 +119,73 @@ TEST_CASE("the layout is HdrHistogram's: exact below 2^(bits+1), then 2^bits buc
     CHECK(log_linear_histogram<10, 10'000'000'000>::bucket_count == 24'745);
 }
 
+// record() against HdrHistogram's own index formula, value by value: after the first value
+// nearly every record takes the fast path (assembly where assembly_record says so).
+template <class H>
+void check_record_against_hdr(const std::vector<std::uint64_t>& v) {
+    H h;
+    std::vector<std::uint64_t> expected(H::bucket_count, 0);
+    uint128 sum = 0;
+    for (const auto x : v) {
+        h.record(x);
+        ++expected[hdr_counts_index(std::min(x, H::max_value), 3)];
+        sum += x;
+    }
+    CHECK(h.count() == v.size());
+    CHECK(h.sum() == sum);
+    CHECK(h.min() == *std::min_element(v.begin(), v.end()));
+    CHECK(h.max() == *std::max_element(v.begin(), v.end()));
+    std::size_t first_difference = H::bucket_count;
+    for (std::size_t i = H::bucket_count; i-- > 0;) {
+        if (h.bucket(i) != expected[i]) first_difference = i;
+    }
+    CHECK(first_difference == H::bucket_count);
+}
+
+TEST_CASE("record() counts every value in the bucket HdrHistogram's formula gives it") {
+#if defined(__x86_64__) && defined(__LZCNT__) && defined(__BMI2__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(EC2BENCH_TEST_GENERIC)
+    CHECK(latency_histogram::assembly_record);
+#endif
+#ifdef EC2BENCH_TEST_GENERIC
+    CHECK_FALSE(latency_histogram::assembly_record);  // this build tests the C++ fast path
+#endif
+    std::mt19937_64 rng(3);
+    std::vector<std::uint64_t> v;
+    // Wide first, so that what follows is inside the fast range: every octave's edges and
+    // random values in each, then the clamped.
+    v.push_back(0);
+    v.push_back(latency_histogram::max_value);
+    for (int e = 0; e < 42; ++e) {
+        const std::uint64_t lo = std::uint64_t{1} << e;
+        for (const std::uint64_t x : {lo, lo + 1, 2 * lo - 1, lo + (rng() & (lo - 1))})
+            v.push_back(x);
+    }
+    std::lognormal_distribution<double> d(std::log(20'000.0), 2.0);
+    for (int i = 0; i < 20'000; ++i)
+        v.push_back(static_cast<std::uint64_t>(d(rng)));
+    v.push_back(latency_histogram::max_value + 1);
+    v.push_back(std::numeric_limits<std::uint64_t>::max());
+    check_record_against_hdr<latency_histogram>(v);
+    check_record_against_hdr<log_linear_histogram<10, 3'600'000'000'000, std::uint32_t>>(v);
+}
+
+TEST_CASE("the fast path's 128-bit sum carries exactly") {
+    // One bucket wide open from the first record on: 2^62 five times is 5 * 2^62 > 2^64.
+    log_linear_histogram<10, std::numeric_limits<std::uint64_t>::max() / 2> h;
+    const std::uint64_t x = std::uint64_t{1} << 62;
+    {
+        decltype(h)::recorder rec(h);
+        for (int i = 0; i < 5; ++i)
+            rec.record(x);
+    }
+    for (int i = 0; i < 5; ++i)
+        h.record(x);
+    CHECK(h.sum() == static_cast<uint128>(x) * 10);
+    CHECK(h.bucket(decltype(h)::bucket_index(x)) == 10);
+    CHECK(h.count() == 10);
+}
+
 TEST_CASE("the error bound is 2^-bits at an edge and 2^-(bits+1) at the midpoint, and tight") {
     CHECK(latency_histogram::relative_error_bound() == 1.0 / 1024);
     CHECK(latency_histogram::relative_error_bound(bucket_point::midpoint) == 1.0 / 2048);

@@ -31,6 +31,26 @@
 #define EC2BENCH_STATS_HISTOGRAM_AVX512 0
 #endif
 
+// record()'s fast path in x86-64 assembly (LZCNT and BMI2's SHRX: x86-64-v3, Haswell and Zen
+// on): GCC's own code for it has one more instruction of twelve (see record_into). asm goto
+// with outputs needs GCC 11 or Clang 11. Not under AddressSanitizer, which checks the C++
+// path's index arithmetic (the same, by test) instead.
+#if defined(__x86_64__) && defined(__LZCNT__) && defined(__BMI2__) && \
+    ((defined(__clang__) && __clang_major__ >= 11) ||                 \
+     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 11)) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(EC2BENCH_STATS_NO_ASM)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define EC2BENCH_STATS_RECORD_ASM 0
+#endif
+#endif
+#ifndef EC2BENCH_STATS_RECORD_ASM
+#define EC2BENCH_STATS_RECORD_ASM 1
+#endif
+#else
+#define EC2BENCH_STATS_RECORD_ASM 0
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define EC2BENCH_STATS_UNLIKELY(x) __builtin_expect(!!(x), 0)
 // The recorder's state stays in registers only if nothing it calls takes its address: the
@@ -44,6 +64,19 @@
 #define EC2BENCH_STATS_ASSUME(x) static_cast<void>(0)
 #define EC2BENCH_STATS_UNLIKELY(x) (x)
 #define EC2BENCH_STATS_ALWAYS_INLINE inline
+#endif
+
+#if EC2BENCH_STATS_RECORD_ASM
+// record_into()'s fast path; INC is the increment for the count type. Operands: v, neg_min,
+// width, tab (layout_tables), counts, offset (of layout_tables::offset); d and i are scratch.
+#define EC2BENCH_STATS_RECORD_FAST(INC) \
+    "lea (%[v],%[neg_min]), %[d]\n\t"   \
+    "cmp %[width], %[d]\n\t"            \
+    "jae %l[slow]\n\t"                  \
+    "lzcnt %[v], %[d]\n\t"              \
+    "mov (%[tab],%[d],8), %[i]\n\t"     \
+    "shrx %[i], %[v], %[i]\n\t"         \
+    "add %c[offset](%[tab],%[d],8), %[i]\n\t" INC
 #endif
 
 namespace ec2bench::stats {
@@ -140,10 +173,15 @@ private:
         std::uint64_t count = 0;
         std::uint64_t sum_lo = 0;  // the 128-bit sum, in halves for record()
         std::uint64_t sum_hi = 0;
-        value_type min = std::numeric_limits<value_type>::max();
+        // 0 - min, wrapping (1 while empty): v - min is then v + neg_min, one LEA where a
+        // copy and a subtraction would take two.
+        value_type neg_min = 1;
         value_type max = 0;
         std::uint64_t clamped = 0;
         std::uint64_t width = 0;
+
+        EC2BENCH_STATS_ALWAYS_INLINE value_type min() const noexcept { return 0 - neg_min; }
+        EC2BENCH_STATS_ALWAYS_INLINE void set_min(value_type m) noexcept { neg_min = 0 - m; }
 
         EC2BENCH_STATS_ALWAYS_INLINE uint128 sum() const noexcept {
             return (static_cast<uint128>(sum_hi) << 64) | sum_lo;
@@ -156,14 +194,12 @@ private:
 
         /// The slow path: v (recorded n times) is outside the fast range. Returns v clamped.
         EC2BENCH_STATS_ALWAYS_INLINE value_type widen(value_type v, std::uint64_t n) noexcept {
-            min = v < min ? v : min;
+            set_min(v < min() ? v : min());
             max = v > max ? v : max;
-            if (v > MaxValue) {
-                clamped += n;
-                v = MaxValue;
-            }
+            // Without branches: a branch here makes GCC copy v on the fast path for its merge.
+            clamped += v > MaxValue ? n : 0;
             refresh();
-            return v;
+            return v < MaxValue ? v : MaxValue;
         }
 
         /// Adds another tally (of values whose buckets were counted elsewhere).
@@ -171,7 +207,7 @@ private:
             if (o.count == 0) return;
             count += o.count;
             add_sum(o.sum());
-            min = o.min < min ? o.min : min;
+            set_min(o.min() < min() ? o.min() : min());
             max = o.max > max ? o.max : max;
             clamped += o.clamped;
             refresh();
@@ -180,7 +216,7 @@ private:
         EC2BENCH_STATS_ALWAYS_INLINE void refresh() noexcept {
             const value_type top = max < MaxValue ? max : MaxValue;
             // top - min + 1 wraps to 0 for the full 64-bit range: always slow, still right.
-            width = count == 0 || min > top ? 0 : top - min + 1;
+            width = count == 0 || min() > top ? 0 : top - min() + 1;
         }
     };
 
@@ -202,19 +238,58 @@ private:
     }
     static constexpr layout_tables layout = make_layout();
 
+    /// One record: count, 128-bit sum, then either the fast path (v inside [min, min + width):
+    /// no extreme changes, no clamp) or widen(). The fast path is what the recorder costs:
+    ///     lea   (v, neg_min), d       v - min
+    ///     cmp   width, d ; jae slow   outside the fast range
+    ///     lzcnt v, d                  into d, dead now: no false dependency, no clearing XOR
+    ///     mov   shift(, d, 8), i
+    ///     shrx  i, v, i
+    ///     add   offset(, d, 8), i
+    ///     add   $1, (counts, i, 8)
+    /// GCC 12 compiles the C++ below to the same plus an XOR clearing d before LZCNT (for Intel
+    /// before Skylake, whose LZCNT waits for its destination's old value): one instruction of
+    /// twelve, 8% of a record on this Xeon (docs/performance.md, Statistics).
     EC2BENCH_STATS_ALWAYS_INLINE static void record_into(tally& t, Count* counts,
                                                          value_type v) noexcept {
         ++t.count;
         // 128-bit add as add + adc: GCC otherwise spends a register and an xor on the zero.
         t.sum_lo += v;
         t.sum_hi += t.sum_lo < v;
-        if (EC2BENCH_STATS_UNLIKELY(v - t.min >= t.width)) {
+#if EC2BENCH_STATS_RECORD_ASM
+        std::uint64_t d;
+        std::uint64_t i;
+        if constexpr (sizeof(Count) == 8) {
+            asm goto(
+                EC2BENCH_STATS_RECORD_FAST("addq $1, (%[counts],%[i],8)")
+                : [d] "=&r"(d), [i] "=&r"(i),
+                  "+m"(*reinterpret_cast<Count(*)[bucket_count]>(counts))
+                : [v] "r"(v), [neg_min] "r"(t.neg_min), [width] "r"(t.width), [tab] "r"(&layout),
+                  [counts] "r"(counts), [offset] "i"(offsetof(layout_tables, offset))
+                : "cc"
+                : slow);
+        } else {
+            asm goto(
+                EC2BENCH_STATS_RECORD_FAST("addl $1, (%[counts],%[i],4)")
+                : [d] "=&r"(d), [i] "=&r"(i),
+                  "+m"(*reinterpret_cast<Count(*)[bucket_count]>(counts))
+                : [v] "r"(v), [neg_min] "r"(t.neg_min), [width] "r"(t.width), [tab] "r"(&layout),
+                  [counts] "r"(counts), [offset] "i"(offsetof(layout_tables, offset))
+                : "cc"
+                : slow);
+        }
+        return;
+    slow:
+        ++counts[bucket_index(t.widen(v, 1))];
+#else
+        if (EC2BENCH_STATS_UNLIKELY(v + t.neg_min >= t.width)) {
             ++counts[bucket_index(t.widen(v, 1))];
         } else {
             // Inside the fast range v <= MaxValue; saying so lets GCC see the index in bounds.
             EC2BENCH_STATS_ASSUME(v <= MaxValue);
             ++counts[bucket_index(v)];
         }
+#endif
     }
 
     /// Values per record_block() call: its sum of up to block_size values of at most MaxValue
@@ -228,6 +303,10 @@ public:
     static constexpr bool simd_batch =
         EC2BENCH_STATS_HISTOGRAM_AVX512 &&
         MaxValue <= std::numeric_limits<std::uint64_t>::max() / block_size;
+
+    /// Whether record() and the recorder run their fast path in x86-64 assembly in this build
+    /// (LZCNT and BMI2, GCC or Clang 11 on, no AddressSanitizer); false: the same in C++.
+    static constexpr bool assembly_record = EC2BENCH_STATS_RECORD_ASM;
 
 private:
     /// Records v[0, n), n <= block_size, into t and counts: what n record_into() calls give.
@@ -280,7 +359,7 @@ private:
                 std::uint64_t s = 0;
                 for (unsigned k = 0; k < 8; ++k) {
                     s += sum[k];
-                    t.min = lanes_lo[k] < t.min ? lanes_lo[k] : t.min;
+                    if (lanes_lo[k] < t.min()) t.set_min(lanes_lo[k]);
                     t.max = lanes_hi[k] > t.max ? lanes_hi[k] : t.max;
                 }
                 t.count += done;
@@ -369,7 +448,9 @@ public:
         explicit recorder(log_linear_histogram& h) noexcept : h_(&h), counts_(h.counts_.get()) {}
         recorder(const recorder&) = delete;
         recorder& operator=(const recorder&) = delete;
-        ~recorder() { flush(); }
+        // Inlined always: a destructor called out of line takes the recorder's address, and
+        // then GCC keeps its count and sum in memory for the whole loop.
+        EC2BENCH_STATS_ALWAYS_INLINE ~recorder() { flush(); }
 
         EC2BENCH_STATS_ALWAYS_INLINE void record(value_type v) noexcept {
             record_into(t_, counts_, v);
@@ -416,7 +497,7 @@ public:
     /// Adds other's counts: afterwards this histogram is what recording both inputs would give.
     void merge(const log_linear_histogram& other) noexcept {
         if (other.t_.count == 0) return;
-        const std::size_t lo = bucket_index(std::min(other.t_.min, MaxValue));
+        const std::size_t lo = bucket_index(std::min(other.t_.min(), MaxValue));
         const std::size_t hi = bucket_index(std::min(other.t_.max, MaxValue));
         Count* dst = counts_.get();
         const Count* src = other.counts_.get();
@@ -428,7 +509,7 @@ public:
     /// Forgets every value.
     void reset() noexcept {
         if (t_.count != 0) {
-            const std::size_t lo = bucket_index(std::min(t_.min, MaxValue));
+            const std::size_t lo = bucket_index(std::min(t_.min(), MaxValue));
             const std::size_t hi = bucket_index(std::min(t_.max, MaxValue));
             std::memset(counts_.get() + lo, 0, (hi - lo + 1) * sizeof(Count));
         }
@@ -439,7 +520,7 @@ public:
     std::uint64_t count() const noexcept { return t_.count; }
     bool empty() const noexcept { return t_.count == 0; }
     /// The smallest value recorded, exact (UINT64_MAX when empty).
-    value_type min() const noexcept { return t_.min; }
+    value_type min() const noexcept { return t_.min(); }
     /// The largest value recorded, exact, even when above MaxValue (0 when empty).
     value_type max() const noexcept { return t_.max; }
     /// The sum of the values recorded, exact (128 bits cannot overflow: at most 2^64 values of
@@ -493,7 +574,7 @@ public:
     template <class F>
     void for_each_bucket(F&& f) const {
         if (t_.count == 0) return;
-        const std::size_t lo = bucket_index(std::min(t_.min, MaxValue));
+        const std::size_t lo = bucket_index(std::min(t_.min(), MaxValue));
         const std::size_t hi = bucket_index(std::min(t_.max, MaxValue));
         for (std::size_t i = lo; i <= hi; ++i) {
             if (counts_[i] != 0) f(bucket_info{bucket_lower(i), bucket_upper(i), counts_[i]});
@@ -520,9 +601,9 @@ private:
     }
 
     double value_at(std::size_t i, std::uint64_t rank, bucket_point point) const noexcept {
-        if (rank == 1) return static_cast<double>(t_.min);
+        if (rank == 1) return static_cast<double>(t_.min());
         if (rank == t_.count) return static_cast<double>(t_.max);
-        const auto lo = static_cast<double>(std::max(bucket_lower(i), t_.min));
+        const auto lo = static_cast<double>(std::max(bucket_lower(i), t_.min()));
         const auto hi = static_cast<double>(std::min(bucket_upper(i), t_.max));
         switch (point) {
             case bucket_point::upper:
@@ -551,7 +632,7 @@ private:
             targets[i] = {detail::nearest_rank(t_.count, qs[i]), i};
         std::sort(targets.begin(), targets.end());
         std::vector<double> out(nq);
-        const std::size_t lo = bucket_index(std::min(t_.min, MaxValue));
+        const std::size_t lo = bucket_index(std::min(t_.min(), MaxValue));
         const std::size_t hi = bucket_index(std::min(t_.max, MaxValue));
         const Count* c = counts_.get();
         std::uint64_t seen = 0;
@@ -608,5 +689,7 @@ using latency_histogram = log_linear_histogram<10, std::uint64_t{3'600'000'000'0
 #undef EC2BENCH_STATS_ALWAYS_INLINE
 #undef EC2BENCH_STATS_ASSUME
 #undef EC2BENCH_STATS_HISTOGRAM_AVX512
+#undef EC2BENCH_STATS_RECORD_ASM
+#undef EC2BENCH_STATS_RECORD_FAST
 
 #endif  // EC2BENCH_STATS_HISTOGRAM_HPP
