@@ -249,7 +249,7 @@ private:
     ///     add   $1, (counts, i, 8)
     /// GCC 12 compiles the C++ below to the same plus an XOR clearing d before LZCNT (for Intel
     /// before Skylake, whose LZCNT waits for its destination's old value): one instruction of
-    /// twelve, 8% of a record on this Xeon (docs/performance.md, Statistics).
+    /// twelve, 4% to 8% of a record on this Xeon (record-anatomy's xor_lzcnt; performance.md).
     EC2BENCH_STATS_ALWAYS_INLINE static void record_into(tally& t, Count* counts,
                                                          value_type v) noexcept {
         ++t.count;
