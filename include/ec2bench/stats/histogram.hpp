@@ -259,25 +259,22 @@ private:
 #if EC2BENCH_STATS_RECORD_ASM
         std::uint64_t d;
         std::uint64_t i;
+        // The same statement for both count types but the increment's width.
+#define EC2BENCH_STATS_RECORD_GOTO(INC)                                                  \
+    asm goto(EC2BENCH_STATS_RECORD_FAST(INC)                                            \
+             : [d] "=&r"(d), [i] "=&r"(i),                                              \
+               "+m"(*reinterpret_cast<Count(*)[bucket_count]>(counts))                  \
+             : [v] "r"(v), [neg_min] "r"(t.neg_min), [width] "r"(t.width),              \
+               [tab] "r"(&layout), [counts] "r"(counts),                                \
+               [offset] "i"(offsetof(layout_tables, offset))                            \
+             : "cc"                                                                     \
+             : slow)
         if constexpr (sizeof(Count) == 8) {
-            asm goto(
-                EC2BENCH_STATS_RECORD_FAST("addq $1, (%[counts],%[i],8)")
-                : [d] "=&r"(d), [i] "=&r"(i),
-                  "+m"(*reinterpret_cast<Count(*)[bucket_count]>(counts))
-                : [v] "r"(v), [neg_min] "r"(t.neg_min), [width] "r"(t.width), [tab] "r"(&layout),
-                  [counts] "r"(counts), [offset] "i"(offsetof(layout_tables, offset))
-                : "cc"
-                : slow);
+            EC2BENCH_STATS_RECORD_GOTO("addq $1, (%[counts],%[i],8)");
         } else {
-            asm goto(
-                EC2BENCH_STATS_RECORD_FAST("addl $1, (%[counts],%[i],4)")
-                : [d] "=&r"(d), [i] "=&r"(i),
-                  "+m"(*reinterpret_cast<Count(*)[bucket_count]>(counts))
-                : [v] "r"(v), [neg_min] "r"(t.neg_min), [width] "r"(t.width), [tab] "r"(&layout),
-                  [counts] "r"(counts), [offset] "i"(offsetof(layout_tables, offset))
-                : "cc"
-                : slow);
+            EC2BENCH_STATS_RECORD_GOTO("addl $1, (%[counts],%[i],4)");
         }
+#undef EC2BENCH_STATS_RECORD_GOTO
         return;
     slow:
         ++counts[bucket_index(t.widen(v, 1))];
