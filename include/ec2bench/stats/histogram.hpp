@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 // record_batch() counts eight values at a time with AVX-512 F and CD (VPLZCNTQ): Intel from
@@ -494,8 +495,7 @@ public:
     /// Adds other's counts: afterwards this histogram is what recording both inputs would give.
     void merge(const log_linear_histogram& other) noexcept {
         if (other.t_.count == 0) return;
-        const std::size_t lo = bucket_index(std::min(other.t_.min(), MaxValue));
-        const std::size_t hi = bucket_index(std::min(other.t_.max, MaxValue));
+        const auto [lo, hi] = used_buckets(other.t_);
         Count* dst = counts_.get();
         const Count* src = other.counts_.get();
         for (std::size_t i = lo; i <= hi; ++i)
@@ -506,8 +506,7 @@ public:
     /// Forgets every value.
     void reset() noexcept {
         if (t_.count != 0) {
-            const std::size_t lo = bucket_index(std::min(t_.min(), MaxValue));
-            const std::size_t hi = bucket_index(std::min(t_.max, MaxValue));
+            const auto [lo, hi] = used_buckets(t_);
             std::memset(counts_.get() + lo, 0, (hi - lo + 1) * sizeof(Count));
         }
         t_ = tally{};
@@ -571,14 +570,18 @@ public:
     template <class F>
     void for_each_bucket(F&& f) const {
         if (t_.count == 0) return;
-        const std::size_t lo = bucket_index(std::min(t_.min(), MaxValue));
-        const std::size_t hi = bucket_index(std::min(t_.max, MaxValue));
+        const auto [lo, hi] = used_buckets(t_);
         for (std::size_t i = lo; i <= hi; ++i) {
             if (counts_[i] != 0) f(bucket_info{bucket_lower(i), bucket_upper(i), counts_[i]});
         }
     }
 
 private:
+    /// The buckets of a non-empty tally's min and max (clamped): every count lies between.
+    static std::pair<std::size_t, std::size_t> used_buckets(const tally& t) noexcept {
+        return {bucket_index(std::min(t.min(), MaxValue)), bucket_index(std::min(t.max, MaxValue))};
+    }
+
     static constexpr unsigned shift_of(std::size_t i) noexcept {
         const auto top = static_cast<unsigned>(i >> SubBucketBits);
         return top == 0 ? 0u : top - 1u;
@@ -629,8 +632,7 @@ private:
             targets[i] = {detail::nearest_rank(t_.count, qs[i]), i};
         std::sort(targets.begin(), targets.end());
         std::vector<double> out(nq);
-        const std::size_t lo = bucket_index(std::min(t_.min(), MaxValue));
-        const std::size_t hi = bucket_index(std::min(t_.max, MaxValue));
+        const auto [lo, hi] = used_buckets(t_);
         const Count* c = counts_.get();
         std::uint64_t seen = 0;
         std::size_t t = 0;
