@@ -32,22 +32,25 @@
 #define EC2BENCH_STATS_HISTOGRAM_AVX512 0
 #endif
 
+// AddressSanitizer: GCC says so with __SANITIZE_ADDRESS__, Clang before 16 only through
+// __has_feature.
+#if defined(__SANITIZE_ADDRESS__)
+#define EC2BENCH_STATS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define EC2BENCH_STATS_ASAN 1
+#endif
+#endif
+
 // record()'s fast path in x86-64 assembly (LZCNT and BMI2's SHRX: x86-64-v3, Haswell and Zen
 // on): GCC's own code for it has one more instruction of twelve (see record_into). asm goto
 // with outputs needs GCC 11 or Clang 11. Not under AddressSanitizer, which checks the C++
-// path's index arithmetic (the same, by test) instead.
+// path's index arithmetic (the same, by test) instead; -DEC2BENCH_STATS_NO_ASM opts out.
 #if defined(__x86_64__) && defined(__LZCNT__) && defined(__BMI2__) && \
     ((defined(__clang__) && __clang_major__ >= 11) ||                 \
      (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 11)) && \
-    !defined(__SANITIZE_ADDRESS__) && !defined(EC2BENCH_STATS_NO_ASM)
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EC2BENCH_STATS_RECORD_ASM 0
-#endif
-#endif
-#ifndef EC2BENCH_STATS_RECORD_ASM
+    !defined(EC2BENCH_STATS_ASAN) && !defined(EC2BENCH_STATS_NO_ASM)
 #define EC2BENCH_STATS_RECORD_ASM 1
-#endif
 #else
 #define EC2BENCH_STATS_RECORD_ASM 0
 #endif
@@ -689,6 +692,7 @@ using latency_histogram = log_linear_histogram<10, std::uint64_t{3'600'000'000'0
 #undef EC2BENCH_STATS_ASSUME
 #undef EC2BENCH_STATS_HISTOGRAM_AVX512
 #undef EC2BENCH_STATS_RECORD_ASM
+#undef EC2BENCH_STATS_ASAN
 #undef EC2BENCH_STATS_RECORD_FAST
 
 #endif  // EC2BENCH_STATS_HISTOGRAM_HPP
