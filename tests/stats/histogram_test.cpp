@@ -74,6 +74,16 @@ void check_within_bound(const std::vector<std::uint64_t>& values, const char* wh
     }
 }
 
+// The first bucket of h whose count differs from expected(i), or bucket_count if none does:
+// one CHECK for the whole array, which names the bucket when it fails.
+template <class H, class Expected>
+std::size_t first_bucket_difference(const H& h, Expected expected) {
+    for (std::size_t i = 0; i < H::bucket_count; ++i) {
+        if (h.bucket(i) != expected(i)) return i;
+    }
+    return H::bucket_count;
+}
+
 // Every exact statistic and every bucket of a equal to b's.
 template <class H>
 void check_identical(const H& a, const H& b) {
@@ -82,11 +92,8 @@ void check_identical(const H& a, const H& b) {
     CHECK(a.max() == b.max());
     CHECK(a.sum() == b.sum());
     CHECK(a.clamped() == b.clamped());
-    std::size_t first_difference = H::bucket_count;
-    for (std::size_t i = H::bucket_count; i-- > 0;) {
-        if (a.bucket(i) != b.bucket(i)) first_difference = i;
-    }
-    CHECK(first_difference == H::bucket_count);
+    CHECK(first_bucket_difference(a, [&](std::size_t i) { return b.bucket(i); }) ==
+          H::bucket_count);
 }
 
 }  // namespace
@@ -135,11 +142,8 @@ void check_record_against_hdr(const std::vector<std::uint64_t>& v) {
     CHECK(h.sum() == sum);
     CHECK(h.min() == *std::min_element(v.begin(), v.end()));
     CHECK(h.max() == *std::max_element(v.begin(), v.end()));
-    std::size_t first_difference = H::bucket_count;
-    for (std::size_t i = H::bucket_count; i-- > 0;) {
-        if (h.bucket(i) != expected[i]) first_difference = i;
-    }
-    CHECK(first_difference == H::bucket_count);
+    CHECK(first_bucket_difference(h, [&](std::size_t i) { return expected[i]; }) ==
+          H::bucket_count);
 }
 
 TEST_CASE("record() counts every value in the bucket HdrHistogram's formula gives it") {
