@@ -1,116 +1,108 @@
 // ec2bench-fsync: durable-write latency, IOPS and throughput as Google Benchmark benchmarks.
-#include <ec2bench/gbench/flags.hpp>
+#include "cli/cli.hpp"
+
 #include <ec2bench/gbench/fsync.hpp>
 
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
-#include <stdexcept>
+#include <exception>
 #include <string>
-#include <string_view>
 #include <vector>
 
-namespace {
-
-std::vector<std::string> split(std::string_view v) {
-    std::vector<std::string> out;
-    while (true) {
-        const auto comma = v.find(',');
-        out.emplace_back(v.substr(0, comma));
-        if (comma == std::string_view::npos) break;
-        v.remove_prefix(comma + 1);
-    }
-    return out;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
-    namespace eg = ec2bench::gbench;
+    namespace cli = ec2bench::cli;
+    const std::string program = "ec2bench-fsync";
     namespace fio = ec2bench::fsync_io;
-    eg::fsync_bench_options o;
+    ec2bench::gbench::fsync_bench_options o;
     o.run.directory = ".";
-    eg::flag_set flags("ec2bench-fsync",
-                       "durable-write latency, IOPS and MB/s: blocks written to a fresh file in "
-                       "--dir, each made durable by --method");
-    flags
-        .add("dir", "PATH",
-             "directory for the test file (default: the current directory; the file is "
-             "removed on every exit path)",
-             [&](std::string_view v) {
-                 if (v.empty()) throw std::invalid_argument("--dir=: expected a directory");
-                 o.run.directory = std::string(v);
-             })
-        .add("method", "M[,M...]",
-             "fsync, fdatasync, dsync (O_DSYNC), sync (O_SYNC), direct (O_DIRECT), "
-             "direct+fdatasync or none (default: fdatasync)",
-             [&](std::string_view v) {
-                 o.methods.clear();
-                 for (const auto& m : split(v)) {
-                     try {
-                         o.methods.push_back(fio::parse_method(m));
-                     } catch (const std::invalid_argument&) {
-                         throw std::invalid_argument(
-                             "--method=" + std::string(v) + ": '" + m +
-                             "' is not one of fsync, fdatasync, dsync, sync, direct, "
-                             "direct+fdatasync, none");
-                     }
-                 }
-             })
-        .add("block-size", "SIZE[,SIZE...]", "bytes per write: 512, 4k, 16k, 1M (default: 4k)",
-             [&](std::string_view v) {
-                 o.block_sizes.clear();
-                 for (const auto& s : split(v)) {
-                     const auto b = eg::parse_size(s, "block-size");
-                     if (b == 0 || b % 512 != 0 || b > (std::uint64_t{64} << 20)) {
-                         throw std::invalid_argument("--block-size=" + std::string(v) + ": " + s +
-                                                     " must be a positive multiple of 512, at "
-                                                     "most 64M");
-                     }
-                     o.block_sizes.push_back(static_cast<std::size_t>(b));
-                 }
-             })
-        .add("ops", "N", "timed writes per run (default: 2000)",
-             [&](std::string_view v) {
-                 o.run.ops = eg::parse_count(v, "ops");
-                 if (o.run.ops == 0) throw std::invalid_argument("--ops=0: expected at least 1");
-             })
-        .add("seconds", "S", "stop a run after S seconds whatever --ops says (default: 10)",
-             [&](std::string_view v) {
-                 const auto s = eg::parse_count(v, "seconds");
-                 if (s == 0) throw std::invalid_argument("--seconds=0: expected at least 1");
-                 o.run.seconds = static_cast<double>(s);
-             })
-        .add("prepare", "append|preallocate|overwrite",
-             "file layout before the timed writes (default: append)",
-             [&](std::string_view v) {
-                 try {
-                     o.run.prepare = fio::parse_prepare(v);
-                 } catch (const std::invalid_argument&) {
-                     throw std::invalid_argument("--prepare=" + std::string(v) +
-                                                 ": expected append, preallocate or overwrite");
-                 }
-             })
-        .add("sync-every", "N", "sync after every N writes; 0: only at the end (default: 1)",
-             [&](std::string_view v) {
-                 const auto n = eg::parse_count(v, "sync-every");
-                 if (n > 1'000'000'000) {
-                     throw std::invalid_argument("--sync-every=" + std::string(v) +
-                                                 ": expected 0 to 1000000000");
-                 }
-                 o.run.sync_every = static_cast<unsigned>(n);
-             })
-        .add("warmup", "N", "untimed writes before the timed ones (default: 16)",
-             [&](std::string_view v) { o.run.warmup_ops = eg::parse_count(v, "warmup"); })
-        .add("max-file-size", "SIZE", "refuse runs whose file would exceed SIZE (default: 1G)",
-             [&](std::string_view v) { o.run.max_file_bytes = eg::parse_size(v, "max-file-size"); });
-    if (const int rc = flags.parse(argc, argv); rc >= 0) return rc;
+    std::vector<std::string> methods = {"fdatasync"};
+    std::uint64_t seconds = 10, sync_every = o.run.sync_every;
+    std::string prepare = "append", ops_text = "2000";
+    CLI::App app("durable-write latency, IOPS and MB/s: blocks written to a fresh file in --dir, "
+                 "each made durable by --method",
+                 program);
+    cli::add_text(app, "--dir", o.run.directory,
+                  "directory for the test file (default: the current directory; the file is "
+                  "removed on every exit path)");
+    cli::add_list(app, "--method", methods,
+                  {"fsync", "fdatasync", "dsync", "sync", "direct", "direct+fdatasync", "none"},
+                  "fsync, fdatasync, dsync (O_DSYNC), sync (O_SYNC), direct (O_DIRECT), "
+                  "direct+fdatasync or none (default: fdatasync)",
+                  "M[,M...]");
+    cli::add_value(app, "--block-size", "SIZE[,SIZE...]",
+                   "bytes per write, multiples of 512 up to 64M: 512, 4k, 16k, 1M (default: 4k)",
+                   [&](const std::string& v) {
+                       o.block_sizes.clear();
+                       std::string_view rest = v;
+                       while (true) {
+                           const auto comma = rest.find(',');
+                           const std::string s(rest.substr(0, comma));
+                           const auto b = cli::parse_size(s, "block-size");
+                           if (b == 0 || b % 512 != 0 || b > (std::uint64_t{64} << 20)) {
+                               throw cli::usage_error("--block-size=" + v + ": " + s +
+                                                      " must be a positive multiple of 512, at "
+                                                      "most 64M");
+                           }
+                           o.block_sizes.push_back(static_cast<std::size_t>(b));
+                           if (comma == std::string_view::npos) break;
+                           rest.remove_prefix(comma + 1);
+                       }
+                   });
+    cli::add_count(app, "--ops", o.run.ops, 1, std::numeric_limits<std::uint64_t>::max(),
+                   "timed writes per run (default: 2000); the file they make must fit "
+                   "--max-file-size",
+                   "N", "", &ops_text);
+    cli::add_count(app, "--seconds", seconds, 1, 86400,
+                   "stop a run after S seconds whatever --ops says (default: 10)", "S");
+    cli::add_choice(app, "--prepare", prepare, {"append", "preallocate", "overwrite"},
+                    "file layout before the timed writes (default: append)");
+    cli::add_count(app, "--sync-every", sync_every, 0, 1'000'000'000,
+                   "sync after every N writes; 0: only at the end (default: 1)");
+    cli::add_count(app, "--warmup", o.run.warmup_ops, 0, 1'000'000'000,
+                   "untimed writes before the timed ones (default: 16)");
+    cli::add_size(app, "--max-file-size", o.run.max_file_bytes, 512,
+                  std::numeric_limits<std::uint64_t>::max(),
+                  "refuse runs whose file would exceed SIZE (default: 1G)");
+    app.footer(std::string(cli::exit_status_help) +
+               " SIGINT, SIGTERM, SIGHUP and SIGQUIT remove the test file before the program "
+               "ends.\n\nGoogle Benchmark's own flags follow.");
 
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    const auto args = cli::split_gbench_flags(argc, argv);
+    if (const auto rc = cli::parse(app, args.ours, program)) {
+        if (*rc == cli::exit_ok) cli::initialize_gbench(program, {"--help"});
+        return *rc;
+    }
+    o.methods.clear();
+    for (const auto& m : methods) o.methods.push_back(fio::parse_method(m));
+    o.run.prepare = fio::parse_prepare(prepare);
+    o.run.seconds = static_cast<double>(seconds);
+    o.run.sync_every = static_cast<unsigned>(sync_every);
+    try {
+        cli::check_fsync_directory(o.run.directory);
+        for (const std::size_t bs : o.block_sizes) {
+            // The run's own limit, checked before anything starts: --ops=1e18 is a refused flag.
+            const std::uint64_t most = o.run.max_file_bytes / bs;
+            if (o.run.warmup_ops >= most || o.run.ops > most - o.run.warmup_ops) {
+                throw cli::usage_error(
+                    "--ops=" + ops_text + ": with --warmup=" +
+                    std::to_string(o.run.warmup_ops) + " and " + std::to_string(bs) +
+                    "-byte blocks the file would exceed --max-file-size=" +
+                    std::to_string(o.run.max_file_bytes) + "; expected at most " +
+                    std::to_string(most > o.run.warmup_ops ? most - o.run.warmup_ops : 0) +
+                    " (or raise --max-file-size)");
+            }
+        }
+        cli::check_gbench_flags(args.gbench);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+        return cli::exit_usage;
+    }
+    if (!cli::initialize_gbench(program, args.gbench)) return cli::exit_usage;
     benchmark::AddCustomContext("ec2bench.fsync_directory", o.run.directory);
-    eg::register_fsync(o);
-    benchmark::RunSpecifiedBenchmarks();
+    ec2bench::gbench::register_fsync(o);
+    const int rc = cli::run_benchmarks(program);
     benchmark::Shutdown();
-    return 0;
+    return rc;
 }

@@ -4,6 +4,8 @@
 //   ec2bench probe [--include-identifiers]
 //   ec2bench compare BASE.json NEW.json [--format=...] [--alpha=A]
 //   ec2bench report FILE|DIR... [--format=...] [--sort=COLUMN]
+#include "cli/cli.hpp"
+
 #include <ec2bench/ec2bench.hpp>
 #include <ec2bench/gbench.hpp>
 #include <ec2bench/gbench/suite.hpp>
@@ -35,48 +37,6 @@ namespace {
 namespace eg = ec2bench::gbench;
 namespace rs = ec2bench::results;
 namespace sy = ec2bench::system;
-
-constexpr const char* usage_text =
-    "ec2bench %s: benchmarks for choosing and comparing machines (EC2 instances above all)\n"
-    "\n"
-    "usage:\n"
-    "  ec2bench run [--quick] [--out=PATH] [--dir=PATH] [--only=FAMILIES] [--threads=T]\n"
-    "               [--include-identifiers] [--benchmark_* flags]\n"
-    "      Runs STREAM, the prime sieve, fsync I/O and the statistics benchmarks, prints a\n"
-    "      table of the headline numbers and writes a results file.\n"
-    "  ec2bench probe [--include-identifiers]\n"
-    "      Prints the host and EC2 facts recorded with every result, as JSON.\n"
-    "  ec2bench compare BASE.json NEW.json [--format=table|markdown|csv|json] [--alpha=0.05]\n"
-    "      Compares two results files, benchmark by benchmark.\n"
-    "  ec2bench report FILE|DIR... [--format=table|markdown|csv] [--sort=COLUMN]\n"
-    "      One row per results file, with the headline numbers.\n"
-    "\n"
-    "Run `ec2bench run --help` (or probe, compare, report) for the flags of each.\n";
-
-constexpr const char* run_help_text =
-    "ec2bench run: the suite\n"
-    "\n"
-    "  --quick              under a minute, 5 repetitions (the default: a few minutes, 10)\n"
-    "  --out=PATH           results file, or a directory for the default name (default:\n"
-    "                       results/<instance type, or the architecture off EC2>-<UTC time>\n"
-    "                       .json); written atomically\n"
-    "  --dir=PATH           where the fsync benchmark writes its test file (default: the\n"
-    "                       current directory); the file is removed on every exit path.\n"
-    "                       Put it on the volume you want to measure.\n"
-    "  --only=LIST          families to run, from stream,sieve,fsync,stats (default: all)\n"
-    "  --threads=T          threads for STREAM and the all-core sieve (default: every CPU)\n"
-    "  --include-identifiers  also record account id, instance id, IP addresses and host name\n"
-    "  --benchmark_*        any Google Benchmark flag, e.g. --benchmark_repetitions=20\n"
-    "                       --benchmark_filter=stream  --benchmark_format=json\n"
-    "\n"
-    "Ctrl-C keeps the benchmarks already finished in the results file (marked incomplete)\n"
-    "and removes the fsync test file. Exit status: 0 all ran and validated, 1 some failed\n"
-    "(their errors are in the file), 2 bad flags, 128+signal when interrupted.\n"
-    "The EC2 probe honours AWS_EC2_METADATA_DISABLED, AWS_EC2_METADATA_SERVICE_ENDPOINT,\n"
-    "AWS_EC2_METADATA_V1_DISABLED, AWS_METADATA_SERVICE_TIMEOUT and\n"
-    "AWS_METADATA_SERVICE_NUM_ATTEMPTS, and makes no network call off EC2.\n"
-    "\n"
-    "Google Benchmark's own flags follow.\n\n";
 
 int fail(const std::string& message, int code = 2) {
     std::fprintf(stderr, "ec2bench: %s\n", message.c_str());
@@ -139,8 +99,8 @@ public:
         std::vector<nlohmann::json> ok;
         std::string error;
         for (const Run& r : runs) {
-            if (r.error_occurred) {
-                error = r.error_message;
+            if (eg::run_failed(r)) {
+                error = eg::run_error_message(r);
                 continue;
             }
             nlohmann::json& run = ok.emplace_back();
@@ -197,7 +157,7 @@ void write_results(run_state& s, bool complete, const std::string& interrupted_b
     rs::write_document(s.out, doc);
 }
 
-/// Waits for SIGINT, SIGTERM or SIGHUP (blocked in every thread) and, when one comes before the
+/// Waits for SIGINT, SIGTERM, SIGHUP or SIGQUIT (blocked in every thread) and, when one comes before the
 /// run is finished, removes the fsync file, saves what has finished and exits. SIGUSR1 from the
 /// main thread ends it quietly.
 void signal_thread(run_state* s, sigset_t set) {
@@ -215,7 +175,10 @@ void signal_thread(run_state* s, sigset_t set) {
         ec2bench::fsync_io::remove_active_files();
         std::lock_guard<std::mutex> lock(s->m);
         if (s->finished) return;
-        const char* name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
+        const char* name = sig == SIGINT    ? "SIGINT"
+                           : sig == SIGTERM ? "SIGTERM"
+                           : sig == SIGQUIT ? "SIGQUIT"
+                                            : "SIGHUP";
         try {
             write_results(*s, false, name);
             std::fprintf(stderr, "\nec2bench: interrupted by %s: kept %zu finished benchmarks in %s\n",
@@ -250,109 +213,109 @@ void print_summary(const nlohmann::json& doc, const std::string& out, std::size_
                 failed ? fmt::format(", {} failed", failed).c_str() : "");
 }
 
-int cmd_run(int argc, char** argv) {
+struct run_args {
     bool quick = false;
     bool identifiers = false;
     std::string out;
     std::string dir = ".";
-    std::set<std::string> only;
-    unsigned threads = 0;
+    std::vector<std::string> only;
+    std::uint64_t threads = 0;
+    std::string interleave = "on";
+};
 
-    // The command as given, for the results file, before parsing consumes any of it.
-    std::vector<std::string> command{"ec2bench", "run"};
-    for (int i = 1; i < argc; ++i) command.emplace_back(argv[i]);
+/// The signals that end a run, less those the process inherited as ignored (nohup ignores
+/// SIGHUP): a blocked signal is never discarded, so sigwait would receive an ignored one.
+sigset_t run_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+        struct sigaction current{};
+        if (::sigaction(sig, nullptr, &current) == 0 && current.sa_handler == SIG_IGN) continue;
+        sigaddset(&set, sig);
+    }
+    sigaddset(&set, SIGUSR1);
+    return set;
+}
 
-    eg::flag_set flags("ec2bench run", "the suite");
-    flags.help_text(run_help_text);
-    flags.add_switch("quick", "under a minute, 5 repetitions", [&](std::string_view) { quick = true; })
-        .add("out", "PATH", "results file", [&](std::string_view v) { out = std::string(v); })
-        .add("dir", "PATH", "fsync directory", [&](std::string_view v) { dir = std::string(v); })
-        .add("only", "LIST", "families", [&](std::string_view v) {
-            std::string_view rest = v;
-            while (!rest.empty()) {
-                const auto comma = rest.find(',');
-                const std::string f(rest.substr(0, comma));
-                if (f != "stream" && f != "sieve" && f != "fsync" && f != "stats") {
-                    throw std::invalid_argument("--only=" + std::string(v) + ": '" + f +
-                                                "' is not one of stream, sieve, fsync, stats");
-                }
-                only.insert(f);
-                if (comma == std::string_view::npos) break;
-                rest.remove_prefix(comma + 1);
-            }
-        })
-        .add("threads", "T", "threads", [&](std::string_view v) {
-            const auto t = eg::parse_count(v, "threads");
-            if (t == 0 || t > 4096) {
-                throw std::invalid_argument("--threads=" + std::string(v) + ": expected 1 to 4096");
-            }
-            threads = static_cast<unsigned>(t);
-        })
-        .add_switch("include-identifiers", "identifiers", [&](std::string_view) { identifiers = true; });
-
-    // Google Benchmark names its executable after argv[0]; ours is "ec2bench", not "run".
-    std::vector<char*> args(argv, argv + argc);
-    std::string program = "ec2bench";
-    args[0] = program.data();
+int cmd_run(const run_args& a, std::vector<std::string> gbench_flags,
+            const std::vector<std::string>& command) {
     bool filtered = false, display_flag = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view a = args[static_cast<std::size_t>(i)];
-        if (a.rfind("--benchmark_display_aggregates_only", 0) == 0) {
+    for (const auto& f : gbench_flags) {
+        if (f.rfind("--benchmark_display_aggregates_only", 0) == 0) {
             // The results file is captured through the display reporter: this flag would drop
             // every repetition from it, and with them the U test of compare.
             return fail("--benchmark_display_aggregates_only is not supported by ec2bench run: "
                         "the results file keeps every repetition (use "
                         "--benchmark_report_aggregates_only to drop them everywhere)");
         }
-        if (a.rfind("--benchmark_filter=", 0) == 0) filtered = true;
-        if (a.rfind("--benchmark_format=", 0) == 0) display_flag = true;
+        if (f.rfind("--benchmark_filter=", 0) == 0) filtered = true;
+        if (f.rfind("--benchmark_format=", 0) == 0) display_flag = true;
     }
-    const std::set<std::string> user_keys = eg::user_context_keys(argc, args.data());
-    args.push_back(nullptr);
-    if (const int rc = flags.parse(argc, args.data()); rc >= 0) return rc;
-
-    // Signals go to one thread, which saves the results; block them before any thread exists.
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
-    sigaddset(&set, SIGUSR1);
-    ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
-
-    // The preset's repetitions as a flag before the user's, so that theirs wins: as a flag, not
-    // per benchmark, because that would add "/repeats:N" to the names compare matches on.
-    auto opts = eg::suite_preset(quick ? "quick" : "default");
-    std::string repetitions = "--benchmark_repetitions=" + std::to_string(opts.repetitions);
-    args.insert(args.begin() + 1, repetitions.data());
-    ++argc;
-
-    benchmark::Initialize(&argc, args.data());  // --help ends here, after Google Benchmark's own
-    if (benchmark::ReportUnrecognizedArguments(argc, args.data())) return 2;
-
+    try {
+        ec2bench::cli::check_gbench_flags(gbench_flags);
+    } catch (const std::exception& e) {
+        return fail(e.what());
+    }
+    const std::set<std::string> only(a.only.begin(), a.only.end());
+    auto opts = eg::suite_preset(a.quick ? "quick" : "default");
     if (!only.empty()) {
         opts.stream = only.count("stream") != 0;
         opts.sieve = only.count("sieve") != 0;
         opts.fsync = only.count("fsync") != 0;
         opts.stats = only.count("stats") != 0;
     }
-    opts.stream_opts.stream.threads = threads;
-    opts.sieve_opts.threads = threads;
-    if (opts.fsync) {
-        struct stat st{};
-        if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-            return fail("--dir=" + dir + ": not a directory (the fsync benchmark writes its file there)");
+    if (a.threads != 0) {
+        const auto cpus = ec2bench::detail::allowed_cpus().size();
+        if (opts.stream && a.threads > cpus) {
+            return fail("--threads=" + std::to_string(a.threads) + ": this process may run on " +
+                        std::to_string(cpus) + " CPUs, and each STREAM thread needs its own: expected " +
+                        ec2bench::cli::range_text(1, cpus));
         }
     }
-    opts.fsync_opts.run.directory = dir;
+    opts.stream_opts.stream.threads = static_cast<unsigned>(a.threads);
+    opts.sieve_opts.threads = static_cast<unsigned>(a.threads);
+    if (opts.fsync) {
+        try {
+            ec2bench::cli::check_fsync_directory(a.dir);
+        } catch (const std::exception& e) {
+            return fail(e.what());
+        }
+    }
+    opts.fsync_opts.run.directory = a.dir;
 
+    // Before Google Benchmark's own flags, so that the user's win: the preset's repetitions (as
+    // a flag, not per benchmark, because that would add "/repeats:N" to the names compare
+    // matches on), and repetitions interleaved across benchmarks, so that a slow phase of the
+    // host spreads over many benchmarks instead of deciding one (docs/statistics.md).
+    gbench_flags.insert(gbench_flags.begin(),
+                        "--benchmark_repetitions=" + std::to_string(opts.repetitions));
+    gbench_flags.insert(gbench_flags.begin(),
+                        std::string("--benchmark_enable_random_interleaving=") +
+                            (a.interleave == "on" ? "true" : "false"));
+    const std::set<std::string> user_keys = [&] {
+        std::vector<std::string> storage{"ec2bench"};
+        storage.insert(storage.end(), gbench_flags.begin(), gbench_flags.end());
+        std::vector<char*> argv;
+        for (auto& x : storage) argv.push_back(x.data());
+        argv.push_back(nullptr);
+        return eg::user_context_keys(static_cast<int>(storage.size()), argv.data());
+    }();
+
+    // Signals go to one thread, which saves the results; block them before any thread exists.
+    const sigset_t set = run_signals();
+    ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+    // Google Benchmark names its executable after argv[0]: "ec2bench", not "run".
+    if (!ec2bench::cli::initialize_gbench("ec2bench", gbench_flags)) return 2;
+
+    std::string out = a.out;
     run_state s;
-    s.host = sy::probe_host(sy::host_probe_options{"/sys", "/proc", "/etc/os-release", identifiers});
-    s.ec2 = probe_ec2(identifiers);
+    s.host = sy::probe_host(sy::host_probe_options{"/sys", "/proc", "/etc/os-release", a.identifiers});
+    s.ec2 = probe_ec2(a.identifiers);
     // The file is named after the instance type; off EC2 after the architecture. Never after the
     // host name unless identifiers were asked for: on EC2 it encodes the private IP.
     std::string who = s.ec2.instance_type ? s.ec2.instance_type.value : s.host.architecture;
-    if (!s.ec2.instance_type && identifiers) {
+    if (!s.ec2.instance_type && a.identifiers) {
         char name[256] = {};
         ::gethostname(name, sizeof name - 1);
         who = name;
@@ -369,13 +332,13 @@ int cmd_run(int argc, char** argv) {
     if (const std::string why = check_writable_dir(out); !why.empty()) return fail(why);
     s.out = out;
     s.meta.started_at = rs::utc_now_iso8601();
-    s.meta.preset = quick ? "quick" : "default";
-    s.meta.include_identifiers = identifiers;
+    s.meta.preset = a.quick ? "quick" : "default";
+    s.meta.include_identifiers = a.identifiers;
     s.meta.command = command;
 
     eg::attach_context(s.host, s.ec2, user_keys);
     benchmark::AddCustomContext("ec2bench.preset", s.meta.preset);
-    std::vector<benchmark::internal::Benchmark*> registered;
+    std::vector<eg::benchmark_handle> registered;
     try {
         registered = eg::register_all(opts);
     } catch (const std::exception& e) {
@@ -385,7 +348,7 @@ int cmd_run(int argc, char** argv) {
     std::fprintf(stderr, "ec2bench %s (%s preset): %s; fsync in %s; results to %s\n",
                  ec2bench::version_string(), s.meta.preset.c_str(),
                  s.ec2.instance_type ? s.ec2.instance_type.value.c_str() : s.host.cpu_model.c_str(),
-                 dir.c_str(), out.c_str());
+                 a.dir.c_str(), out.c_str());
     progress_reporter progress(filtered ? 0 : registered.size());
     benchmark::BenchmarkReporter* display = &progress;
 #if defined(EC2BENCH_GBENCH_HAS_DEFAULT_DISPLAY_REPORTER)
@@ -397,7 +360,7 @@ int cmd_run(int argc, char** argv) {
     s.capture = &capture;
     std::thread watcher(signal_thread, &s, set);
 
-    benchmark::RunSpecifiedBenchmarks(&capture);
+    const std::size_t ran = benchmark::RunSpecifiedBenchmarks(&capture);
 
     int rc = 0;
     {
@@ -423,6 +386,10 @@ int cmd_run(int argc, char** argv) {
     watcher.join();
     benchmark::Shutdown();
     if (rc != 0) return rc;
+    if (ran == 0) {
+        return fail("no benchmark ran: --benchmark_filter matched none (list them with "
+                    "--benchmark_list_tests); nothing measured in " + out);
+    }
     const auto doc = rs::read_document(out);
     print_summary(doc, out, capture.benchmarks_reported(), capture.runs_failed());
     return capture.runs_failed() != 0 ? 1 : 0;
@@ -430,19 +397,7 @@ int cmd_run(int argc, char** argv) {
 
 // --- probe, compare, report -------------------------------------------------------------------
 
-int cmd_probe(int argc, char** argv) {
-    bool identifiers = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view a = argv[i];
-        if (a == "--include-identifiers") {
-            identifiers = true;
-        } else if (a == "--help" || a == "-h") {
-            std::puts("ec2bench probe [--include-identifiers]: the host and EC2 facts as JSON");
-            return 0;
-        } else {
-            return fail("probe: unknown argument '" + std::string(a) + "' (allowed: --include-identifiers)");
-        }
-    }
+int cmd_probe(bool identifiers) {
     const auto host = sy::probe_host(sy::host_probe_options{"/sys", "/proc", "/etc/os-release", identifiers});
     const auto ec2 = probe_ec2(identifiers);
     const nlohmann::json j = {{"ec2bench_version", ec2bench::version_string()},
@@ -452,52 +407,34 @@ int cmd_probe(int argc, char** argv) {
     return 0;
 }
 
-int cmd_compare(int argc, char** argv) {
+struct compare_args {
     std::vector<std::string> files;
     std::string format = "table";
     double alpha = 0.05;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view a = argv[i];
-        if (a.rfind("--format=", 0) == 0) {
-            format = std::string(a.substr(9));
-            if (format != "table" && format != "markdown" && format != "csv" && format != "json") {
-                return fail("compare: --format=" + format + ": expected table, markdown, csv or json");
-            }
-        } else if (a.rfind("--alpha=", 0) == 0) {
-            char* end = nullptr;
-            const std::string v(a.substr(8));
-            alpha = std::strtod(v.c_str(), &end);
-            if (end == v.c_str() || *end != '\0' || !(alpha > 0 && alpha < 1)) {
-                return fail("compare: --alpha=" + v + ": expected a number in (0, 1), e.g. 0.05");
-            }
-        } else if (a == "--help" || a == "-h") {
-            std::puts("ec2bench compare BASE.json NEW.json [--format=table|markdown|csv|json] [--alpha=0.05]");
-            return 0;
-        } else if (a.rfind("--", 0) == 0) {
-            return fail("compare: unknown flag '" + std::string(a) + "' (allowed: --format, --alpha)");
-        } else {
-            files.emplace_back(a);
-        }
+};
+
+int cmd_compare(const compare_args& a) {
+    if (a.files.size() != 2) {  // CLI11 would name the positional "files"; this names them
+        return fail("compare: expected two results files, BASE and NEW; got " + std::to_string(a.files.size()));
     }
-    if (files.size() != 2) return fail("compare: expected two results files, BASE and NEW");
     nlohmann::json base, current;
     try {
-        base = rs::read_document(files[0]);
-        current = rs::read_document(files[1]);
+        base = rs::read_document(a.files[0]);
+        current = rs::read_document(a.files[1]);
     } catch (const std::exception& e) {
         return fail(e.what());
     }
-    const auto c = rs::compare(base, current, alpha);
-    if (format == "json") {
+    const auto c = rs::compare(base, current, a.alpha);
+    if (a.format == "json") {
         std::puts(rs::to_json(c).dump(2).c_str());
         return 0;
     }
-    if (format == "table") {
-        std::printf("base:    %s (%s)\ncurrent: %s (%s)\n\n", files[0].c_str(), c.base_description.c_str(),
-                    files[1].c_str(), c.current_description.c_str());
+    if (a.format == "table") {
+        std::printf("base:    %s (%s)\ncurrent: %s (%s)\n\n", a.files[0].c_str(), c.base_description.c_str(),
+                    a.files[1].c_str(), c.current_description.c_str());
     }
-    std::fputs(rs::comparison_table(c).render(rs::parse_table_format(format)).c_str(), stdout);
-    if (format == "table") {
+    std::fputs(rs::comparison_table(c).render(rs::parse_table_format(a.format)).c_str(), stdout);
+    if (a.format == "table") {
         for (const auto& n : c.only_in_base) std::printf("only in base: %s\n", n.c_str());
         for (const auto& n : c.only_in_current) std::printf("only in current: %s\n", n.c_str());
         for (const auto& n : c.notes) std::printf("note: %s\n", n.c_str());
@@ -505,37 +442,15 @@ int cmd_compare(int argc, char** argv) {
     return 0;
 }
 
-int cmd_report(int argc, char** argv) {
+struct report_args {
     std::vector<std::string> inputs;
     std::string format = "table";
     std::string sort = "instance_type";
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view a = argv[i];
-        if (a.rfind("--format=", 0) == 0) {
-            format = std::string(a.substr(9));
-        } else if (a.rfind("--sort=", 0) == 0) {
-            sort = std::string(a.substr(7));
-        } else if (a == "--help" || a == "-h") {
-            std::puts("ec2bench report FILE|DIR... [--format=table|markdown|csv] [--sort=COLUMN]");
-            return 0;
-        } else if (a.rfind("--", 0) == 0) {
-            return fail("report: unknown flag '" + std::string(a) + "' (allowed: --format, --sort)");
-        } else {
-            inputs.emplace_back(a);
-        }
-    }
-    rs::table_format tf{};
-    try {
-        tf = rs::parse_table_format(format);
-    } catch (const std::exception& e) {
-        return fail(std::string("report: ") + e.what());
-    }
-    if (!rs::valid_sort_column(sort)) {
-        std::string cols = "instance_type";
-        for (const auto& c : rs::report_columns()) cols += ", " + c.first;
-        return fail("report: --sort=" + sort + ": expected one of " + cols);
-    }
-    const auto files = rs::expand_inputs(inputs);
+};
+
+int cmd_report(const report_args& a) {
+    const rs::table_format tf = rs::parse_table_format(a.format);
+    const auto files = rs::expand_inputs(a.inputs);
     if (files.empty()) return fail("report: no results files given (name files or directories of *.json)");
     std::vector<rs::report_row> rows;
     int bad = 0;
@@ -547,35 +462,109 @@ int cmd_report(int argc, char** argv) {
             ++bad;
         }
     }
-    std::fputs(rs::report_table(rows, sort).render(tf).c_str(), stdout);
+    std::fputs(rs::report_table(rows, a.sort).render(tf).c_str(), stdout);
     return bad != 0 ? 1 : 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2) {
-        std::fprintf(stderr, usage_text, ec2bench::version_string());
-        return 2;
+    namespace cli = ec2bench::cli;
+    const std::string program = "ec2bench";
+    // The command as given, for the results file.
+    std::vector<std::string> command{"ec2bench"};
+    for (int i = 1; i < argc; ++i) command.emplace_back(argv[i]);
+    const auto args = cli::split_gbench_flags(argc, argv);
+
+    CLI::App app("benchmarks for choosing and comparing machines (EC2 instances above all)", program);
+    app.set_version_flag("--version", std::string("ec2bench ") + ec2bench::version_string());
+    app.require_subcommand(1);
+    app.footer(cli::exit_status_help);
+
+    run_args ra;
+    auto* run = app.add_subcommand("run", "the suite: STREAM, the prime sieve, fsync I/O and the "
+                                          "statistics benchmarks; prints the headline numbers and "
+                                          "writes a results file");
+    run->add_flag("--quick", ra.quick, "under a minute, 5 repetitions (default: a few minutes, 10)");
+    cli::add_text(*run, "--out", ra.out,
+                  "results file, or a directory for the default name (default: results/<instance "
+                  "type, or the architecture off EC2>-<UTC time>.json); written atomically");
+    cli::add_text(*run, "--dir", ra.dir,
+                  "where the fsync benchmark writes its test file (default: the current "
+                  "directory); removed on every exit path. Put it on the volume to measure.");
+    cli::add_list(*run, "--only", ra.only, {"stream", "sieve", "fsync", "stats"},
+                  "families to run, from stream,sieve,fsync,stats (default: all)");
+    cli::add_count(*run, "--threads", ra.threads, 1, 4096,
+                   "threads for STREAM and the all-core sieve (default: every CPU)", "T");
+    cli::add_choice(*run, "--interleave", ra.interleave, {"on", "off"},
+                    "interleave the repetitions of all benchmarks in random order, so that a slow "
+                    "phase of the host spreads over many benchmarks (default: on)");
+    run->add_flag("--include-identifiers", ra.identifiers,
+                  "also record account id, instance id, IP addresses and host name");
+    run->footer(
+        "Any Google Benchmark flag may follow, e.g. --benchmark_repetitions=20 "
+        "--benchmark_filter=stream --benchmark_format=json.\n\n"
+        "SIGINT, SIGTERM, SIGHUP and SIGQUIT keep the benchmarks already finished in the results "
+        "file (marked incomplete) and remove the fsync test file; a signal the process inherited "
+        "as ignored (nohup) stays ignored.\n" +
+        std::string(cli::exit_status_help) +
+        "\nThe EC2 probe honours AWS_EC2_METADATA_DISABLED, AWS_EC2_METADATA_SERVICE_ENDPOINT, "
+        "AWS_EC2_METADATA_V1_DISABLED, AWS_METADATA_SERVICE_TIMEOUT and "
+        "AWS_METADATA_SERVICE_NUM_ATTEMPTS, and makes no network call off EC2.\n\n"
+        "Google Benchmark's own flags follow.");
+
+    bool probe_identifiers = false;
+    auto* probe = app.add_subcommand("probe", "prints the host and EC2 facts recorded with every "
+                                              "result, as JSON");
+    probe->add_flag("--include-identifiers", probe_identifiers,
+                    "also the account id, instance id, IP addresses and host name");
+
+    compare_args ca;
+    auto* compare = app.add_subcommand("compare", "compares two results files, benchmark by "
+                                                  "benchmark, with a Mann-Whitney U test on the "
+                                                  "repetitions");
+    compare->add_option("files", ca.files, "BASE.json NEW.json");
+    cli::add_choice(*compare, "--format", ca.format, {"table", "markdown", "csv", "json"},
+                    "output format (default: table)");
+    cli::add_value(*compare, "--alpha", "A", "significance level of the U test, in (0, 1) "
+                                             "(default: 0.05)",
+                   [&](const std::string& v) {
+                       const auto x = cli::detail::real(v);
+                       if (!x || !(*x > 0 && *x < 1)) {
+                           throw cli::usage_error("--alpha=" + v + ": expected a number in (0, 1), e.g. 0.05");
+                       }
+                       ca.alpha = *x;
+                   });
+
+    report_args rpa;
+    auto* report = app.add_subcommand("report", "one row per results file, with the headline numbers");
+    report->add_option("inputs", rpa.inputs, "results files, or directories of *.json")->required();
+    cli::add_choice(*report, "--format", rpa.format, {"table", "markdown", "csv"},
+                    "output format (default: table)");
+    std::vector<std::string> sort_columns{"instance_type"};
+    for (const auto& c : rs::report_columns()) sort_columns.push_back(c.first);
+    cli::add_choice(*report, "--sort", rpa.sort, sort_columns,
+                    "column to sort by, best first (default: instance_type)");
+
+    if (!args.ours.empty() && args.ours.front()[0] != '-' &&
+        app.get_subcommands([&](CLI::App* c) { return c->check_name(args.ours.front()); }).empty()) {
+        return fail("unknown command '" + args.ours.front() +
+                    "': expected run, probe, compare or report (see --help)");
     }
-    const std::string_view cmd = argv[1];
+    if (const auto rc = cli::parse(app, args.ours, program)) {
+        if (*rc == cli::exit_ok && run->parsed()) cli::initialize_gbench(program, {"--help"});
+        return *rc;
+    }
+    if (!run->parsed() && !args.gbench.empty()) {
+        return fail(args.gbench.front() + ": Google Benchmark's flags are for ec2bench run only");
+    }
     try {
-        if (cmd == "run") return cmd_run(argc - 1, argv + 1);
-        if (cmd == "probe") return cmd_probe(argc - 1, argv + 1);
-        if (cmd == "compare") return cmd_compare(argc - 1, argv + 1);
-        if (cmd == "report") return cmd_report(argc - 1, argv + 1);
+        if (run->parsed()) return cmd_run(ra, args.gbench, command);
+        if (probe->parsed()) return cmd_probe(probe_identifiers);
+        if (compare->parsed()) return cmd_compare(ca);
+        if (report->parsed()) return cmd_report(rpa);
     } catch (const std::exception& e) {
         return fail(e.what(), 1);
     }
-    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
-        std::printf(usage_text, ec2bench::version_string());
-        return 0;
-    }
-    if (cmd == "--version") {
-        std::printf("ec2bench %s\n", ec2bench::version_string());
-        return 0;
-    }
-    std::fprintf(stderr, "ec2bench: unknown command '%s'\n\n", argv[1]);
-    std::fprintf(stderr, usage_text, ec2bench::version_string());
-    return 2;
+    return fail("no command given (see --help)");
 }

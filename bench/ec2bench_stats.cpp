@@ -1,51 +1,61 @@
 // ec2bench-stats: what recording a latency and reading its percentiles cost.
-#include <ec2bench/gbench/flags.hpp>
+#include "cli/cli.hpp"
+
 #include <ec2bench/gbench/stats.hpp>
 
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <exception>
-#include <stdexcept>
 #include <string>
-#include <string_view>
 
 int main(int argc, char** argv) {
+    const std::string program = "ec2bench-stats";
+    namespace cli = ec2bench::cli;
     ec2bench::gbench::stats_bench_options opt;
-    ec2bench::gbench::flag_set flags(
-        "ec2bench-stats",
-        "the cost of recording latencies (raw store, histogram) and of reading quantiles");
-    flags
-        .add("sample-buffer", "N", "raw samples the floor stores before wrapping (default 2^20)",
-             [&](std::string_view v) {
-                 opt.sample_buffer = ec2bench::gbench::parse_count(v, "sample-buffer");
-             })
-        .add("latencies", "N", "latencies recorded per iteration (default 2^16)",
-             [&](std::string_view v) {
-                 opt.latencies = ec2bench::gbench::parse_count(v, "latencies");
-             })
-        .add("latency-sigma", "S", "sigma of the log of the recorded latencies (default 1)",
-             [&](std::string_view v) {
-                 std::size_t used = 0;
-                 const std::string text(v);
-                 double sigma = 0;
-                 try {
-                     sigma = std::stod(text, &used);
-                 } catch (const std::exception&) {
-                     used = 0;
-                 }
-                 if (used != text.size() || !(sigma > 0 && sigma <= 10)) {
-                     throw std::invalid_argument("--latency-sigma=" + text +
-                                                 ": expected a number in (0, 10], such as 0.5");
-                 }
-                 opt.latency_sigma = sigma;
-             })
-        .add("seed", "N", "seed of the generated samples",
-             [&](std::string_view v) { opt.seed = ec2bench::gbench::parse_count(v, "seed"); });
-    if (const int rc = flags.parse(argc, argv); rc >= 0) return rc;
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    // Both arrays hold 8-byte latencies; each may take at most half of MemAvailable, so that a
+    // size past memory is refused here (exit 2) and never ends in std::bad_alloc.
+    const std::uint64_t most = cli::max_items_in_memory(sizeof(std::uint64_t), 2, std::uint64_t{1} << 40);
+    std::uint64_t sample_buffer = opt.sample_buffer, latencies = opt.latencies;
+    CLI::App app("the cost of recording latencies (raw store, histogram) and of reading quantiles",
+                 program);
+    const std::string limit_note = " (at most half of MemAvailable: " + std::to_string(most) + ")";
+    const std::string why = " (8-byte samples in half of MemAvailable)";
+    cli::add_count(app, "--sample-buffer", sample_buffer, 1, most,
+                   "raw samples the floor stores before wrapping (default 2^20)" + limit_note, "N", why);
+    cli::add_count(app, "--latencies", latencies, 1, most,
+                   "latencies recorded per iteration (default 2^16)" + limit_note, "N", why);
+    cli::add_value(app, "--latency-sigma", "S",
+                   "sigma of the log of the recorded latencies, in (0, 10] (default 1)",
+                   [&](const std::string& v) {
+                       const auto sigma = cli::detail::real(v);
+                       if (!sigma || !(*sigma > 0 && *sigma <= 10)) {
+                           throw cli::usage_error("--latency-sigma=" + v +
+                                                  ": expected a number in (0, 10], such as 0.5");
+                       }
+                       opt.latency_sigma = *sigma;
+                   });
+    cli::add_count(app, "--seed", opt.seed, 0, std::numeric_limits<std::uint64_t>::max(),
+                   "seed of the generated samples");
+    app.footer(std::string(cli::exit_status_help) + "\n\nGoogle Benchmark's own flags follow.");
+
+    const auto args = cli::split_gbench_flags(argc, argv);
+    if (const auto rc = cli::parse(app, args.ours, program)) {
+        if (*rc == cli::exit_ok) cli::initialize_gbench(program, {"--help"});
+        return *rc;
+    }
+    opt.sample_buffer = static_cast<std::size_t>(sample_buffer);
+    opt.latencies = static_cast<std::size_t>(latencies);
+    try {
+        cli::check_gbench_flags(args.gbench);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+        return cli::exit_usage;
+    }
+    if (!cli::initialize_gbench(program, args.gbench)) return cli::exit_usage;
     ec2bench::gbench::register_stats(opt);
-    benchmark::RunSpecifiedBenchmarks();
+    const int rc = cli::run_benchmarks(program);
     benchmark::Shutdown();
-    return 0;
+    return rc;
 }

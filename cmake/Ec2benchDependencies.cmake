@@ -73,3 +73,13 @@ macro(ec2bench_find_doctest)
   set(_ec2bench_tests_required ON)
   _ec2bench_report_missing(_ec2bench_tests_required "the tests (EC2BENCH_BUILD_TESTS)")
 endmacro()
+
+# CLI11 for the executables' flags (never for the library: the parser is the executables'
+# business).
+macro(ec2bench_find_cli11)
+  set(_ec2bench_missing_pkgs "")
+  set(_ec2bench_missing_names "")
+  _ec2bench_find_config(CLI11 libcli11-dev "CLI11")
+  set(_ec2bench_cli11_required ON)
+  _ec2bench_report_missing(_ec2bench_cli11_required "the executables (EC2BENCH_BUILD_BENCH)")
+endmacro()

@@ -5,7 +5,7 @@
 #include <ec2bench/ec2bench.hpp>
 
 #include <ec2bench/gbench/context.hpp>
-#include <ec2bench/gbench/flags.hpp>
+#include <ec2bench/gbench/compat.hpp>
 #include <ec2bench/gbench/fsync.hpp>
 #include <ec2bench/gbench/reporter.hpp>
 #include <ec2bench/gbench/sieve.hpp>

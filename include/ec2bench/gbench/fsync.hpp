@@ -6,6 +6,8 @@
 #include <ec2bench/gbench/reporter.hpp>
 #include <ec2bench/kernels/fsync_io.hpp>
 
+#include <ec2bench/gbench/compat.hpp>
+
 #include <benchmark/benchmark.h>
 
 #include <exception>
@@ -105,8 +107,8 @@ inline void fsync_benchmark(benchmark::State& state, const ec2bench::fsync_io::o
 ///     ec2bench::gbench::fsync_bench_options o;
 ///     o.run.directory = "/data";
 ///     ec2bench::gbench::register_fsync(o);
-inline std::vector<benchmark::internal::Benchmark*> register_fsync(const fsync_bench_options& o) {
-    std::vector<benchmark::internal::Benchmark*> out;
+inline std::vector<benchmark_handle> register_fsync(const fsync_bench_options& o) {
+    std::vector<benchmark_handle> out;
     for (const auto m : o.methods) {
         for (const std::size_t bs : o.block_sizes) {
             ec2bench::fsync_io::options run = o.run;

@@ -5,6 +5,8 @@
 
 #include <ec2bench/kernels/sieve.hpp>
 
+#include <ec2bench/gbench/compat.hpp>
+
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -123,7 +125,7 @@ inline void run_sieve_count(benchmark::State& st, std::uint64_t start, std::uint
 ///
 ///     ec2bench::gbench::sieve_bench_options o;  o.limit = 1'000'000'000;
 ///     ec2bench::gbench::register_sieve(o);
-inline std::vector<benchmark::internal::Benchmark*> register_sieve(const sieve_bench_options& o) {
+inline std::vector<benchmark_handle> register_sieve(const sieve_bench_options& o) {
     const unsigned top = o.threads != 0
                              ? o.threads
                              : static_cast<unsigned>(ec2bench::detail::allowed_cpus().size());
@@ -134,7 +136,7 @@ inline std::vector<benchmark::internal::Benchmark*> register_sieve(const sieve_b
                                     " > limit " + std::to_string(limit) +
                                     ": the interval [start, limit) must have start <= limit");
     }
-    std::vector<benchmark::internal::Benchmark*> out;
+    std::vector<benchmark_handle> out;
     auto add = [&](const std::string& name, unsigned t,
                    std::shared_ptr<detail::sweep_base> single) {
         sieve::options opt = o.sieve;

@@ -7,6 +7,8 @@
 #include <ec2bench/stats/histogram.hpp>
 #include <ec2bench/stats/quantile.hpp>
 
+#include <ec2bench/gbench/compat.hpp>
+
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -126,8 +128,8 @@ void index_increments_loop(benchmark::State& state, std::uint64_t* counts,
 /// Every one reports items_per_second (records, or sample values for the quantiles).
 ///
 ///     ec2bench::gbench::register_stats({});
-inline std::vector<benchmark::internal::Benchmark*> register_stats(const stats_bench_options& opt) {
-    std::vector<benchmark::internal::Benchmark*> out;
+inline std::vector<benchmark_handle> register_stats(const stats_bench_options& opt) {
+    std::vector<benchmark_handle> out;
     const auto latencies =
         std::make_shared<const std::vector<std::uint64_t>>(detail::lognormal_latencies_ns(
             std::max<std::size_t>(opt.latencies, 1), opt.seed, opt.latency_sigma));

@@ -5,6 +5,8 @@
 
 #include <ec2bench/kernels/stream.hpp>
 
+#include <ec2bench/gbench/compat.hpp>
+
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -152,8 +154,8 @@ inline void stream_benchmark(benchmark::State& state,
 template <class T>
 inline void register_stream_type(const stream_bench_options& o,
                                  const std::shared_ptr<stream_session_cache>& cache,
-                                 std::vector<benchmark::internal::Benchmark*>& out) {
-    const auto finish = [&](benchmark::internal::Benchmark* b) {
+                                 std::vector<benchmark_handle>& out) {
+    const auto finish = [&](benchmark_handle b) {
         b->UseManualTime()->Unit(benchmark::kMillisecond);
         if (o.passes) b->Iterations(static_cast<benchmark::IterationCount>(*o.passes));
         out.push_back(b);
@@ -178,10 +180,10 @@ inline void register_stream_type(const stream_bench_options& o,
 ///     ec2bench::gbench::stream_bench_options o;
 ///     o.stream.elements = 80'000'000;
 ///     ec2bench::gbench::register_stream(o);
-inline std::vector<benchmark::internal::Benchmark*> register_stream(
+inline std::vector<benchmark_handle> register_stream(
     const stream_bench_options& o) {
     auto cache = std::make_shared<detail::stream_session_cache>();
-    std::vector<benchmark::internal::Benchmark*> out;
+    std::vector<benchmark_handle> out;
     if (o.doubles) detail::register_stream_type<double>(o, cache, out);
     if (o.floats) detail::register_stream_type<float>(o, cache, out);
     if (o.sweep) {

@@ -13,6 +13,8 @@
 #include <ec2bench/gbench/stats.hpp>
 #include <ec2bench/gbench/stream.hpp>
 
+#include <ec2bench/gbench/compat.hpp>
+
 #include <benchmark/benchmark.h>
 
 #include <atomic>
@@ -82,7 +84,7 @@ inline suite_options suite_preset(std::string_view name) {
 /// Registers every benchmark of the families `o` selects. The sieve runs on one thread and on
 /// all (sieve/count/<limit>/threads:1 and threads:<T>); with the sweep, at 1, 2, 4, ... T too.
 /// Call once per process: a second call throws std::logic_error (the names would repeat).
-inline std::vector<benchmark::internal::Benchmark*> register_all(const suite_options& o) {
+inline std::vector<benchmark_handle> register_all(const suite_options& o) {
     if (o.fsync && o.fsync_opts.run.directory.empty()) {
         throw std::invalid_argument(
             "ec2bench::gbench::register_all: fsync_opts.run.directory is empty: name the "
@@ -93,8 +95,8 @@ inline std::vector<benchmark::internal::Benchmark*> register_all(const suite_opt
     if (done.exchange(true)) {
         throw std::logic_error("ec2bench::gbench::register_all: called twice in one process");
     }
-    std::vector<benchmark::internal::Benchmark*> out;
-    const auto append = [&out](std::vector<benchmark::internal::Benchmark*> v) {
+    std::vector<benchmark_handle> out;
+    const auto append = [&out](std::vector<benchmark_handle> v) {
         out.insert(out.end(), v.begin(), v.end());
     };
     if (o.stream) append(register_stream(o.stream_opts));

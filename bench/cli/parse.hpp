@@ -1,19 +1,16 @@
-// Command-line flags of the ec2bench executables (--elements=N, --block-size=4k, ...), parsed and
-// removed from argv before benchmark::Initialize sees it, so every --benchmark_* flag still works.
-#ifndef EC2BENCH_GBENCH_FLAGS_HPP
-#define EC2BENCH_GBENCH_FLAGS_HPP
+// The executables' numbers in the notations their users write: counts as 1e10, 2^32 or
+// 80_000_000, sizes the fio way (4k, 1M). The executables' business, not the installed library's:
+// CLI11 parses the flags and calls these as validators (bench/cli/cli.hpp).
+#ifndef EC2BENCH_BENCH_CLI_PARSE_HPP
+#define EC2BENCH_BENCH_CLI_PARSE_HPP
 
 #include <cstdint>
-#include <cstdio>
-#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
-namespace ec2bench::gbench {
+namespace ec2bench::cli {
 
 namespace detail {
 inline std::string flag_error(std::string_view flag, std::string_view value,
@@ -25,7 +22,7 @@ inline std::string flag_error(std::string_view flag, std::string_view value,
 /// A count of items: digits, or a power of ten in e-notation, or a power of two, with optional
 /// ' or _ separators. "1e10", "10000000000", "2^32", "80_000_000". Must fit in uint64 exactly.
 ///
-///     auto n = ec2bench::gbench::parse_count("1e10", "limit");   // 10000000000
+///     auto n = ec2bench::cli::parse_count("1e10", "limit");   // 10000000000
 inline std::uint64_t parse_count(std::string_view text, std::string_view flag) {
     const std::string_view allowed =
         "expected a non-negative integer such as 80000000, 8e7 or 2^32";
@@ -99,7 +96,7 @@ inline std::uint64_t parse_count(std::string_view text, std::string_view flag) {
 /// A size in bytes, fio's way: a plain number is bytes; k, m, g, t (any case, optionally
 /// followed by "ib" or "b") are powers of 1024. "4k" is 4096, "1M" 1048576, "512" 512.
 ///
-///     auto bs = ec2bench::gbench::parse_size("4k", "block-size");   // 4096
+///     auto bs = ec2bench::cli::parse_size("4k", "block-size");   // 4096
 inline std::uint64_t parse_size(std::string_view text, std::string_view flag) {
     const std::string_view allowed =
         "expected a size in bytes such as 4096, 4k, 1M or 2G (k, M, G, T are powers of 1024)";
@@ -144,126 +141,6 @@ inline std::uint64_t parse_size(std::string_view text, std::string_view flag) {
     return v << shift;
 }
 
-/// The flags of one executable. Each flag is `--name=value`; parse() consumes the ones it knows
-/// and leaves everything else (the --benchmark_* flags) in argv for benchmark::Initialize.
-///
-///     ec2bench::gbench::flag_set flags("ec2bench-sieve", "Counts primes ...");
-///     std::uint64_t limit = 10'000'000'000;
-///     flags.add("limit", "N", "count primes below N (1e10 notation)",
-///               [&](std::string_view v) { limit = parse_count(v, "limit"); });
-///     if (int rc = flags.parse(argc, argv); rc >= 0) return rc;
-class flag_set {
-public:
-    flag_set(std::string program, std::string summary)
-        : program_(std::move(program)), summary_(std::move(summary)) {}
+}  // namespace ec2bench::cli
 
-    /// `metavar` names the value in --help ("N", "PATH"); `set` parses and stores it, throwing
-    /// std::invalid_argument or std::out_of_range with a message for a bad value.
-    flag_set& add(std::string name, std::string metavar, std::string help,
-                  std::function<void(std::string_view)> set) {
-        flags_.push_back({std::move(name), std::move(metavar), std::move(help), std::move(set), false});
-        return *this;
-    }
-
-    /// A flag without a value, `--name`; `set` is called with an empty value.
-    flag_set& add_switch(std::string name, std::string help,
-                         std::function<void(std::string_view)> set) {
-        flags_.push_back({std::move(name), "", std::move(help), std::move(set), true});
-        return *this;
-    }
-
-    /// Consumes known flags from argv. Returns -1 to go on, or an exit code: 2 after printing
-    /// the error for a bad or valueless flag. For --help it prints our flags and leaves --help in
-    /// argv, so benchmark::Initialize then prints its own and exits.
-    int parse(int& argc, char** argv, std::FILE* err = stderr) {
-        int out = 1;
-        for (int i = 1; i < argc; ++i) {
-            const std::string_view arg = argv[i];
-            if (arg == "--help" || arg == "-h") {
-                print_help(stdout);
-                argv[out++] = argv[i];
-                continue;
-            }
-            const flag* f = nullptr;
-            std::string_view value;
-            bool has_value = false;
-            for (const auto& candidate : flags_) {
-                const std::string prefix = "--" + candidate.name;
-                if (arg == prefix) {
-                    f = &candidate;
-                } else if (arg.size() > prefix.size() && arg.substr(0, prefix.size()) == prefix &&
-                           arg[prefix.size()] == '=') {
-                    f = &candidate;
-                    value = arg.substr(prefix.size() + 1);
-                    has_value = true;
-                }
-                if (f != nullptr) break;
-            }
-            if (f == nullptr) {
-                argv[out++] = argv[i];
-                continue;
-            }
-            if (f->is_switch && has_value) {
-                std::fprintf(err, "%s: --%s takes no value (see --help)\n", program_.c_str(),
-                             f->name.c_str());
-                return 2;
-            }
-            if (!has_value && !f->is_switch) {
-                std::fprintf(err, "%s: --%s needs a value: --%s=%s (see --help)\n",
-                             program_.c_str(), f->name.c_str(), f->name.c_str(),
-                             f->metavar.c_str());
-                return 2;
-            }
-            try {
-                f->set(value);
-            } catch (const std::exception& e) {
-                std::fprintf(err, "%s: %s\n", program_.c_str(), e.what());
-                return 2;
-            }
-        }
-        argc = out;
-        argv[argc] = nullptr;
-        return -1;
-    }
-
-    /// Replaces the generated --help text (for programs that write their own).
-    flag_set& help_text(std::string text) {
-        help_text_ = std::move(text);
-        return *this;
-    }
-
-    void print_help(std::FILE* out) const {
-        if (!help_text_.empty()) {
-            std::fputs(help_text_.c_str(), out);
-            return;
-        }
-        std::fprintf(out, "%s: %s\n\nusage: %s [flags] [--benchmark_* flags]\n\nflags:\n",
-                     program_.c_str(), summary_.c_str(), program_.c_str());
-        for (const auto& f : flags_) {
-            if (f.is_switch) {
-                std::fprintf(out, "  --%s\n      %s\n", f.name.c_str(), f.help.c_str());
-            } else {
-                std::fprintf(out, "  --%s=%s\n      %s\n", f.name.c_str(), f.metavar.c_str(),
-                             f.help.c_str());
-            }
-        }
-        std::fprintf(out, "\nGoogle Benchmark's flags follow.\n\n");
-    }
-
-private:
-    struct flag {
-        std::string name;
-        std::string metavar;
-        std::string help;
-        std::function<void(std::string_view)> set;
-        bool is_switch = false;
-    };
-    std::string program_;
-    std::string summary_;
-    std::string help_text_;
-    std::vector<flag> flags_;
-};
-
-}  // namespace ec2bench::gbench
-
-#endif  // EC2BENCH_GBENCH_FLAGS_HPP
+#endif  // EC2BENCH_BENCH_CLI_PARSE_HPP

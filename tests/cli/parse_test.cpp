@@ -1,12 +1,11 @@
-#include <ec2bench/gbench/flags.hpp>
+#include "cli/parse.hpp"
 
 #include <doctest/doctest.h>
 
-#include <cstdio>
 #include <string>
 #include <vector>
 
-using namespace ec2bench::gbench;
+using namespace ec2bench::cli;
 
 TEST_CASE("parse_count accepts integers, e-notation, powers of two and separators") {
     CHECK(parse_count("0", "n") == 0u);
@@ -69,65 +68,4 @@ TEST_CASE("parse_size reads fio's units: powers of 1024") {
                          std::invalid_argument);
     CHECK_THROWS_WITH_AS(parse_size("20000000T", "block-size"), "--block-size=20000000T: too large",
                          std::out_of_range);
-}
-
-namespace {
-struct argv_builder {
-    std::vector<std::string> storage;
-    std::vector<char*> ptrs;
-    explicit argv_builder(std::vector<std::string> args) : storage(std::move(args)) {
-        for (auto& s : storage) ptrs.push_back(s.data());
-        ptrs.push_back(nullptr);
-    }
-    int argc() const { return static_cast<int>(storage.size()); }
-    char** argv() { return ptrs.data(); }
-};
-std::string read_all(std::FILE* f) {
-    std::rewind(f);
-    std::string s;
-    char buf[256];
-    while (std::fgets(buf, sizeof buf, f) != nullptr) s += buf;
-    return s;
-}
-}  // namespace
-
-TEST_CASE("flag_set consumes its flags and leaves the --benchmark_* flags in order") {
-    std::uint64_t limit = 0;
-    std::uint64_t threads = 0;
-    flag_set flags("prog", "does things");
-    flags.add("limit", "N", "the limit", [&](std::string_view v) { limit = parse_count(v, "limit"); })
-        .add("threads", "T", "threads", [&](std::string_view v) { threads = parse_count(v, "threads"); });
-    argv_builder a({"prog", "--benchmark_filter=x", "--limit=1e6", "--threads=2",
-                    "--benchmark_repetitions=3", "--limitless=1"});
-    int argc = a.argc();
-    CHECK(flags.parse(argc, a.argv()) == -1);
-    CHECK(limit == 1'000'000u);
-    CHECK(threads == 2u);
-    REQUIRE(argc == 4);
-    CHECK(std::string(a.argv()[1]) == "--benchmark_filter=x");
-    CHECK(std::string(a.argv()[2]) == "--benchmark_repetitions=3");
-    CHECK(std::string(a.argv()[3]) == "--limitless=1");  // not ours: a prefix is not a match
-    CHECK(a.argv()[4] == nullptr);
-}
-
-TEST_CASE("flag_set reports a bad value or a missing one and asks for exit code 2") {
-    flag_set flags("prog", "does things");
-    std::uint64_t limit = 0;
-    flags.add("limit", "N", "the limit", [&](std::string_view v) { limit = parse_count(v, "limit"); });
-    std::FILE* err = std::tmpfile();
-    REQUIRE(err != nullptr);
-    SUBCASE("bad value") {
-        argv_builder a({"prog", "--limit=lots"});
-        int argc = a.argc();
-        CHECK(flags.parse(argc, a.argv(), err) == 2);
-        CHECK(read_all(err) ==
-              "prog: --limit=lots: expected a non-negative integer such as 80000000, 8e7 or 2^32\n");
-    }
-    SUBCASE("no value") {
-        argv_builder a({"prog", "--limit"});
-        int argc = a.argc();
-        CHECK(flags.parse(argc, a.argv(), err) == 2);
-        CHECK(read_all(err) == "prog: --limit needs a value: --limit=N (see --help)\n");
-    }
-    std::fclose(err);
 }
