@@ -3,8 +3,9 @@
 
     validate_schema.py <schema.json> <results.json>...
 
-Also checks that the schema itself is a valid draft 2020-12 schema, and that it rejects a
-results file with an identifier in it (so the privacy rule in the schema is live).
+Also checks that the schema itself is a valid draft 2020-12 schema, that it rejects a results
+file with an identifier in it (so the privacy rule in the schema is live), and that it holds the
+per-benchmark extras to the shape of the file's schema version.
 """
 import copy
 import json
@@ -35,6 +36,22 @@ def main():
             leaked["context"]["host_name"] = "ip-10-0-0-12"
             if validator.is_valid(leaked):
                 print(f"{path}: the schema accepts a host name without include_identifiers")
+                return 1
+        # The extras must have the shape of the file's schema version (version 1 files still
+        # validate, with theirs).
+        eb = doc["ec2bench"]
+        if eb["schema_version"] == 2 and eb["benchmarks"]:
+            name = next(iter(eb["benchmarks"]))
+            v1_entry = {"facts": {}, "values": {"x": 1}, "warnings": []}
+            old = copy.deepcopy(doc)
+            old["ec2bench"]["benchmarks"][name] = v1_entry
+            if validator.is_valid(old):
+                print(f"{path}: the schema accepts a version 1 entry in a version 2 file")
+                return 1
+            old["ec2bench"]["benchmarks"] = {name: v1_entry}
+            old["ec2bench"]["schema_version"] = 1
+            if not validator.is_valid(old):
+                print(f"{path}: the schema refuses a version 1 file")
                 return 1
         print(f"{path}: valid")
     return 0

@@ -7,6 +7,7 @@
 #include <ec2bench/results/atomic_file.hpp>
 #include <ec2bench/results/compare.hpp>
 #include <ec2bench/results/document.hpp>
+#include <ec2bench/results/extras.hpp>
 #include <ec2bench/results/metrics.hpp>
 #include <ec2bench/results/report.hpp>
 #include <ec2bench/results/table.hpp>

@@ -193,11 +193,17 @@ TEST_CASE("the reader refuses what is not a results file of our schema, naming t
                   "' is not an ec2bench results file: it has no \"ec2bench\" object (a plain "
                   "Google Benchmark file? Google Benchmark's tools/compare.py reads those)");
     }
-    SUBCASE("another schema version") {
-        spit(p, R"({"context": {}, "benchmarks": [], "ec2bench": {"schema_version": 2}})");
+    SUBCASE("a schema version from the future") {
+        spit(p, R"({"context": {}, "benchmarks": [], "ec2bench": {"schema_version": 3}})");
         CHECK(exception_text([&] { rs::read_document(p); }) ==
-              "results file '" + p + "' has schema version 2; this ec2bench (" +
-                  ec2bench::version_string() + ") reads version 1");
+              "results file '" + p + "' has schema version 3; this ec2bench (" +
+                  ec2bench::version_string() + ") reads versions 1 and 2");
+    }
+    SUBCASE("a schema version from before the first") {
+        spit(p, R"({"context": {}, "benchmarks": [], "ec2bench": {"schema_version": 0}})");
+        CHECK(exception_text([&] { rs::read_document(p); }) ==
+              "results file '" + p + "' has schema version 0; this ec2bench (" +
+                  ec2bench::version_string() + ") reads versions 1 and 2");
     }
     SUBCASE("not an object") {
         spit(p, "[1, 2, 3]");
@@ -216,7 +222,7 @@ namespace {
 struct captured {
     std::string json;
     std::string mid_run_json;
-    std::map<std::string, eg::run_extras> extras;
+    eg::extras_by_run extras;
 };
 
 class snapshot_display : public benchmark::BenchmarkReporter {
@@ -245,7 +251,7 @@ captured run_tiny_benchmarks() {
         int x = 0;
         for (auto _ : st) benchmark::DoNotOptimize(x += 1);
         st.counters["valid"] = 1;
-        eg::extras_table::instance().set("tiny/add", {{{"isa", "none"}}, {{"expected", 42}}, {"a warning"}});
+        eg::record_extras(st, "tiny/add", {{{"isa", "none"}}, {{"expected", 42}}, {"a warning"}});
     });
     benchmark::RegisterBenchmark("tiny/fails", [](benchmark::State& st) {
         st.SkipWithError("validation failed: array a");
@@ -309,14 +315,19 @@ TEST_CASE("a captured run becomes a results document that round-trips") {
     CHECK_FALSE(doc["context"].contains("host_name"));
     CHECK(doc["context"]["executable"].get<std::string>().find('/') == std::string::npos);
     CHECK(doc["benchmarks"] == gb["benchmarks"]);  // Google Benchmark's runs, unchanged
-    CHECK(doc["ec2bench"]["schema_version"] == 1);
+    CHECK(doc["ec2bench"]["schema_version"] == 2);
     CHECK(doc["ec2bench"]["ec2"]["instance_type"]["value"] == "m6i.large");
     CHECK(doc["ec2bench"]["ec2"]["instance_type"]["source"] == "imdsv2");
     CHECK_FALSE(doc["ec2bench"]["ec2"].contains("account_id"));
     CHECK(doc.dump().find("123456789012") == std::string::npos);
-    CHECK(doc["ec2bench"]["benchmarks"]["tiny/add"]["facts"]["isa"] == "none");
-    CHECK(doc["ec2bench"]["benchmarks"]["tiny/add"]["values"]["expected"] == 42);
-    CHECK(doc["ec2bench"]["benchmarks"]["tiny/add"]["warnings"][0] == "a warning");
+    // One repetition: the last of the calls Google Benchmark made while finding its iterations.
+    const auto& add = doc["ec2bench"]["benchmarks"]["tiny/add"];
+    CHECK(add["facts"] == nlohmann::json{{"isa", "none"}});
+    CHECK(add["warnings"] == nlohmann::json{"a warning"});
+    CHECK(add["repetitions"] == nlohmann::json::parse(R"([{"values": {"expected": 42}}])"));
+    CHECK(add["aggregates"]["median"]["expected"] == 42);
+    CHECK(add["aggregates"]["stddev"]["expected"].is_null());
+    CHECK_FALSE(doc["ec2bench"]["benchmarks"].contains("tiny/fails"));  // it recorded nothing
 
     temp_dir d;
     const std::string path = (d.path / "run.json").string();

@@ -53,6 +53,13 @@ inline void fsync_benchmark(benchmark::State& state, const ec2bench::fsync_io::o
     }
     if (!error.empty()) {
         state.SkipWithError(error.c_str());
+        // Recorded all the same (what the options say), so that every call has its record.
+        run_extras x;
+        x.facts["directory"] = o.directory;
+        x.facts["method"] = std::string(ec2bench::fsync_io::method_name(o.method));
+        x.facts["prepare"] = std::string(ec2bench::fsync_io::prepare_name(o.prepare));
+        x.values["block_size"] = static_cast<double>(o.block_size);
+        record_extras(state, name, std::move(x));
         return;
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(r.ops));
@@ -93,7 +100,7 @@ inline void fsync_benchmark(benchmark::State& state, const ec2bench::fsync_io::o
     x.values["eintr_retries"] = static_cast<double>(r.eintr_retries);
     x.values["short_writes"] = static_cast<double>(r.short_writes);
     x.warnings = r.warnings;
-    extras_table::instance().set(name, std::move(x));
+    record_extras(state, name, std::move(x));
 }
 
 }  // namespace detail

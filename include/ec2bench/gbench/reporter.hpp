@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -15,43 +16,118 @@
 
 namespace ec2bench::gbench {
 
-/// What a fixture knows about its run beyond Google Benchmark's counters: strings (the
+/// What a fixture knows about one run beyond Google Benchmark's counters: strings (the
 /// filesystem, the ISA used), numbers that are not rates, and warnings ("fsync is a no-op on
-/// tmpfs"). The results file carries them under ec2bench.benchmarks.<name>.
+/// tmpfs"). The results file carries them, per repetition, under ec2bench.benchmarks.<run name>.
 struct run_extras {
     std::map<std::string, std::string> facts;
     std::map<std::string, double> values;
     std::vector<std::string> warnings;
 };
 
-/// The process-wide table of extras, keyed by the name a benchmark was registered under (Google
+/// A benchmark's extras by its run name (Google Benchmark's run_name), one per repetition in
+/// repetition order.
+using extras_by_run = std::map<std::string, std::vector<run_extras>>;
+
+/// The process-wide record of extras, by the name a benchmark was registered under (Google
 /// Benchmark's runs, and therefore its registrations, are process-wide too).
+///
+/// Google Benchmark 1.7 reports a benchmark's repetitions together after the last one, and calls
+/// the benchmark function several times in the first repetition while it looks for an iteration
+/// count (the last call is the one reported); every later repetition is one call with that count.
+/// So a fixture records once per call and the reporter takes the last N records for N
+/// repetitions, checking each one's iteration count against its run. Random interleaving
+/// (--benchmark_enable_random_interleaving) keeps working: it mixes benchmarks, never the order
+/// of one benchmark's repetitions. A registered name must therefore be one benchmark: a family
+/// with several arguments or thread counts would mix its instances' records under one name.
 class extras_table {
 public:
     static extras_table& instance() {
         static extras_table table;
         return table;
     }
-    void set(const std::string& registered_name, run_extras extras) {
+
+    /// Records one call of a benchmark function. `iterations` is the count Google Benchmark will
+    /// report for it, all threads together (state.max_iterations x state.threads());
+    /// record_extras() below passes it for a fixture.
+    void record(const std::string& registered_name, benchmark::IterationCount iterations,
+                run_extras extras) {
         std::lock_guard<std::mutex> lock(m_);
-        table_[registered_name] = std::move(extras);
+        table_[registered_name].push_back({iterations, std::move(extras)});
     }
-    bool get(const std::string& registered_name, run_extras& out) const {
-        std::lock_guard<std::mutex> lock(m_);
-        const auto it = table_.find(registered_name);
-        if (it == table_.end()) return false;
-        out = it->second;
-        return true;
+
+    /// The extras of a benchmark's repetitions, given the iteration counts Google Benchmark
+    /// reported for them in order: the last records, one per repetition. Nothing when they do
+    /// not match (fewer records, or an iteration count differs), so that a repetition never gets
+    /// another's extras. Forgets everything recorded under the name.
+    std::optional<std::vector<run_extras>> take(const std::string& registered_name,
+                                                const std::vector<benchmark::IterationCount>& iterations) {
+        return take_last(registered_name, iterations.size(),
+                         [&](std::size_t i, benchmark::IterationCount n) { return n == iterations[i]; });
     }
+
+    /// As take(), for `repetitions` runs that were reported only by their aggregates
+    /// (--benchmark_report_aggregates_only): the last records, which must share one iteration
+    /// count, as Google Benchmark's repetitions do.
+    std::optional<std::vector<run_extras>> take_uniform(const std::string& registered_name,
+                                                        std::size_t repetitions) {
+        std::optional<benchmark::IterationCount> first;
+        return take_last(registered_name, repetitions, [&](std::size_t, benchmark::IterationCount n) {
+            if (!first) first = n;
+            return n == *first;
+        });
+    }
+
     void clear() {
         std::lock_guard<std::mutex> lock(m_);
         table_.clear();
     }
 
 private:
+    struct call {
+        benchmark::IterationCount iterations;
+        run_extras extras;
+    };
+
+    template <class Matches>
+    std::optional<std::vector<run_extras>> take_last(const std::string& registered_name, std::size_t n,
+                                                     Matches matches) {
+        std::vector<call> calls;
+        {
+            std::lock_guard<std::mutex> lock(m_);
+            const auto it = table_.find(registered_name);
+            if (it == table_.end()) return std::nullopt;
+            calls = std::move(it->second);
+            table_.erase(it);
+        }
+        if (n == 0 || calls.size() < n) return std::nullopt;
+        std::vector<run_extras> out;
+        out.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            call& c = calls[calls.size() - n + i];
+            if (!matches(i, c.iterations)) return std::nullopt;
+            out.push_back(std::move(c.extras));
+        }
+        return out;
+    }
+
     mutable std::mutex m_;
-    std::map<std::string, run_extras> table_;
+    std::map<std::string, std::vector<call>> table_;
 };
+
+/// Records a fixture's extras for this call of its benchmark function. Call it exactly once per
+/// call, after the loop, on every path (a run that failed too, with what is known), or the
+/// reporter cannot tell the repetitions apart and keeps no extras. Only thread 0 records.
+///
+///     ec2bench::gbench::run_extras x;
+///     x.facts["filesystem"] = "xfs";
+///     ec2bench::gbench::record_extras(state, "fsync/fdatasync/4096/append", std::move(x));
+inline void record_extras(const benchmark::State& state, const std::string& registered_name,
+                          run_extras extras) {
+    if (state.thread_index() != 0) return;
+    extras_table::instance().record(registered_name, state.max_iterations * state.threads(),
+                                    std::move(extras));
+}
 
 /// Forwards everything to a display reporter (the console, or nothing) and, at the same time,
 /// renders Google Benchmark's own JSON into memory with its JSONReporter, so that a results file
@@ -86,11 +162,8 @@ public:
             std::lock_guard<std::mutex> lock(m_);
             json_.ReportRuns(runs);
             if (!runs.empty() && runs.front().run_type != Run::RT_Aggregate) ++benchmarks_;
+            take_extras(runs);
             for (const auto& r : runs) {
-                run_extras e;
-                if (extras_table::instance().get(r.run_name.function_name, e)) {
-                    extras_[r.benchmark_name()] = std::move(e);
-                }
                 if (r.error_occurred) ++errors_;
                 ++reported_;
             }
@@ -135,20 +208,47 @@ public:
         std::lock_guard<std::mutex> lock(m_);
         return errors_;
     }
-    /// Extras by reported benchmark name.
-    std::map<std::string, run_extras> extras() const {
+    /// Extras by run name (without the aggregate suffix), one per repetition in order. A
+    /// benchmark whose records did not match its runs has none rather than another run's.
+    extras_by_run extras() const {
         std::lock_guard<std::mutex> lock(m_);
         return extras_;
     }
 
 private:
+    // Called with m_ held, for one benchmark's runs: its repetitions, or its aggregates (after its
+    // repetitions, or alone with --benchmark_report_aggregates_only).
+    void take_extras(const std::vector<Run>& runs) {
+        if (runs.empty()) return;
+        const Run& first = runs.front();
+        const std::string run_name = first.run_name.str();
+        std::vector<benchmark::IterationCount> iterations;
+        bool measured_memory = false;
+        for (const auto& r : runs) {
+            if (r.run_type == Run::RT_Aggregate) continue;
+            iterations.push_back(r.iterations);
+            measured_memory = measured_memory || r.memory_result != nullptr;
+        }
+        auto& table = extras_table::instance();
+        std::optional<std::vector<run_extras>> taken;
+        if (!iterations.empty()) {
+            taken = table.take(first.run_name.function_name, iterations);
+            // A memory manager adds one call per repetition after the reported one.
+            if (measured_memory) taken.reset();
+        } else if (extras_.count(run_name) == 0 && first.repetitions > 0) {
+            taken = table.take_uniform(first.run_name.function_name,
+                                       static_cast<std::size_t>(first.repetitions));
+        }
+        if (taken) extras_[run_name] = std::move(*taken);
+    }
+
     benchmark::BenchmarkReporter* display_;
     runs_callback on_runs_;
     mutable std::mutex m_;
     benchmark::JSONReporter json_;
     std::ostringstream json_out_;
     std::ostringstream json_err_;
-    std::map<std::string, run_extras> extras_;
+    extras_by_run extras_;
     bool started_ = false;
     bool finalized_ = false;
     std::size_t reported_ = 0;

@@ -7,6 +7,7 @@
 
 #include <ec2bench/gbench/reporter.hpp>
 #include <ec2bench/results/atomic_file.hpp>
+#include <ec2bench/results/extras.hpp>
 #include <ec2bench/system/ec2.hpp>
 #include <ec2bench/system/host.hpp>
 #include <ec2bench/version.hpp>
@@ -26,8 +27,10 @@
 
 namespace ec2bench::results {
 
-/// The version of the "ec2bench" object this library writes and reads.
-inline constexpr int schema_version = 1;
+/// The version of the "ec2bench" object this library writes.
+inline constexpr int schema_version = 2;
+/// The oldest version it still reads (docs/results-schema.md says how).
+inline constexpr int oldest_schema_version = 1;
 
 /// How the run went, beside what it measured.
 struct run_metadata {
@@ -128,11 +131,20 @@ inline nlohmann::json to_json(const ec2bench::system::ec2_info& e, bool include_
     return j;
 }
 
-inline nlohmann::json to_json(const ec2bench::gbench::run_extras& x) {
-    return {{"facts", x.facts}, {"values", x.values}, {"warnings", x.warnings}};
-}
-
 namespace detail {
+
+/// Refuses a schema version this library cannot read, naming the file (`where`).
+inline void check_schema_version(const std::string& where, int v) {
+    if (v >= oldest_schema_version && v <= schema_version) return;
+    const std::string readable =
+        oldest_schema_version == schema_version
+            ? "version " + std::to_string(schema_version)
+            : "versions " + std::to_string(oldest_schema_version) +
+                  (schema_version == oldest_schema_version + 1 ? " and " : " to ") +
+                  std::to_string(schema_version);
+    throw std::runtime_error(where + " has schema version " + std::to_string(v) + "; this ec2bench (" +
+                             ec2bench::version_string() + ") reads " + readable);
+}
 
 /// Google Benchmark writes non-finite counters as NaN, -NaN, Infinity and -Infinity, which are
 /// not JSON; they become null. Strings are left alone.
@@ -173,14 +185,15 @@ inline std::string nonfinite_to_null(const std::string& text) {
 
 }  // namespace detail
 
-/// Builds the document from Google Benchmark's JSON text and what ec2bench knows. Google
+/// Builds the document from Google Benchmark's JSON text and what ec2bench knows (`extras`: each
+/// benchmark's repetitions, as capture_reporter::extras() gives them). Google
 /// Benchmark's own fields are kept unchanged, except two that identify the machine or its user:
 /// context.host_name (an EC2 host name encodes the private IP) is removed and
 /// context.executable reduced to its base name, unless identifiers were asked for.
 inline nlohmann::json make_document(const std::string& gbench_json,
                                     const ec2bench::system::host_info& host,
                                     const ec2bench::system::ec2_info& ec2,
-                                    const std::map<std::string, ec2bench::gbench::run_extras>& extras,
+                                    const ec2bench::gbench::extras_by_run& extras,
                                     const run_metadata& meta) {
     nlohmann::json doc;
     if (gbench_json.empty()) {
@@ -201,7 +214,7 @@ inline nlohmann::json make_document(const std::string& gbench_json,
         }
     }
     nlohmann::json per_bench = nlohmann::json::object();
-    for (const auto& [name, x] : extras) per_bench[name] = to_json(x);
+    for (const auto& [run_name, repetitions] : extras) per_bench[run_name] = to_json(repetitions);
     doc["ec2bench"] = {{"schema_version", schema_version},
                        {"version", ec2bench::version_string()},
                        {"started_at", meta.started_at},
@@ -223,7 +236,8 @@ inline void write_document(const std::string& path, const nlohmann::json& doc) {
 }
 
 /// Reads and checks a results file: it must be JSON, an object with a "benchmarks" array of
-/// objects with a string "name", and an "ec2bench" object of our schema version. Throws
+/// objects with a string "name", and an "ec2bench" object of a schema version we read (1 or 2;
+/// read the per-benchmark extras of either with extras_of() in extras.hpp). Throws
 /// std::runtime_error naming the file and what is wrong.
 inline nlohmann::json read_document(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -255,12 +269,7 @@ inline nlohmann::json read_document(const std::string& path) {
     if (!eb.contains("schema_version") || !eb["schema_version"].is_number_integer()) {
         throw std::runtime_error(where + " has no integer ec2bench.schema_version");
     }
-    const int v = eb["schema_version"].get<int>();
-    if (v != schema_version) {
-        throw std::runtime_error(where + " has schema version " + std::to_string(v) +
-                                 "; this ec2bench (" + ec2bench::version_string() +
-                                 ") reads version " + std::to_string(schema_version));
-    }
+    detail::check_schema_version(where, eb["schema_version"].get<int>());
     if (!doc.contains("benchmarks") || !doc["benchmarks"].is_array()) {
         throw std::runtime_error(where + " has no \"benchmarks\" array");
     }
