@@ -1,4 +1,5 @@
-// ec2bench: layers 1-4, adding the results file, comparison and tables. Link ec2bench::gbench.
+// ec2bench: layers 1-4, adding the results file, comparison, the regression gate, service-level
+// objectives and tables. Link ec2bench::gbench.
 #ifndef EC2BENCH_RESULTS_HPP
 #define EC2BENCH_RESULTS_HPP
 
@@ -8,8 +9,11 @@
 #include <ec2bench/results/compare.hpp>
 #include <ec2bench/results/document.hpp>
 #include <ec2bench/results/extras.hpp>
+#include <ec2bench/results/gate.hpp>
+#include <ec2bench/results/github_action_benchmark.hpp>
 #include <ec2bench/results/metrics.hpp>
 #include <ec2bench/results/report.hpp>
+#include <ec2bench/results/slo.hpp>
 #include <ec2bench/results/table.hpp>
 
 #endif  // EC2BENCH_RESULTS_HPP

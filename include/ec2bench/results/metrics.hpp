@@ -171,6 +171,7 @@ struct headline {
     std::optional<double> value;
     std::string benchmark;  ///< where it came from
     std::string error;      ///< why there is no value, when the benchmark failed
+    metric m;               ///< the metric read from `benchmark`
 };
 
 namespace detail {
@@ -196,7 +197,7 @@ inline std::vector<headline> headlines(const nlohmann::json& doc) {
     const auto take = [&](const std::string& id, const std::string& label, const benchmark_runs* b,
                           const metric& m) {
         if (b == nullptr) return;
-        headline h{id, label, m.unit, std::nullopt, b->name, b->error};
+        headline h{id, label, m.unit, std::nullopt, b->name, b->error, m};
         if (const auto v = median_of(*b, m)) h.value = presented(*v, m);
         out.push_back(std::move(h));
     };

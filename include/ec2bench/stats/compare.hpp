@@ -201,6 +201,55 @@ mann_whitney_result mann_whitney_u(const RangeA& a, const RangeB& b,
     return r;
 }
 
+/// The smallest two-sided p-value the exact U test can give for samples of n1 and n2 values,
+/// whatever they hold: 2 / C(n1 + n2, n1), reached when the samples do not overlap (1 when a
+/// sample is empty). An alpha at or below it can never be reached.
+///
+///     ec2bench::stats::mwu_min_p_value(3, 3);   // 0.1: 3 against 3 never reaches 0.05
+inline double mwu_min_p_value(std::size_t n1, std::size_t n2) noexcept {
+    if (n1 == 0 || n2 == 0) return 1.0;
+    const std::size_t k = std::min(n1, n2);
+    const std::size_t n = n1 + n2;
+    double paths = 1;  // C(n, k), built so that every partial product is itself a binomial
+    for (std::size_t i = 1; i <= k; ++i)
+        paths = paths * static_cast<double>(n - k + i) / static_cast<double>(i);
+    return std::min(1.0, 2.0 / paths);
+}
+
+/// The fewest values a sample needs, when the other has `other` values, for the exact U test to
+/// be able to reach p < alpha: the smallest n with mwu_min_p_value(other, n) < alpha.
+/// Throws std::domain_error for alpha outside (0, 1), std::invalid_argument for other = 0.
+inline std::size_t mwu_min_sample_size(std::size_t other, double alpha) {
+    if (!(alpha > 0.0 && alpha < 1.0)) {
+        throw std::domain_error("mwu_min_sample_size: alpha " + detail::format_number(alpha) +
+                                " is outside (0, 1)");
+    }
+    if (other == 0) {
+        throw std::invalid_argument(
+            "mwu_min_sample_size: the other sample is empty: no size reaches any alpha");
+    }
+    std::size_t n = 1;
+    while (mwu_min_p_value(other, n) >= alpha)
+        ++n;
+    return n;
+}
+
+/// The fewest values per side, with equal sides, for the exact U test to be able to reach
+/// p < alpha: the smallest n with 2 / C(2n, n) < alpha (4 for 0.05, 5 for 0.01, 7 for 0.001).
+/// Throws std::domain_error for alpha outside (0, 1).
+///
+///     ec2bench::stats::mwu_min_sample_size(0.05);   // 4
+inline std::size_t mwu_min_sample_size(double alpha) {
+    if (!(alpha > 0.0 && alpha < 1.0)) {
+        throw std::domain_error("mwu_min_sample_size: alpha " + detail::format_number(alpha) +
+                                " is outside (0, 1)");
+    }
+    std::size_t n = 1;
+    while (mwu_min_p_value(n, n) >= alpha)
+        ++n;
+    return n;
+}
+
 }  // namespace ec2bench::stats
 
 #endif  // EC2BENCH_STATS_COMPARE_HPP
