@@ -2,7 +2,8 @@
 //
 //   ec2bench run [--quick] [--out=PATH] [--dir=PATH] [--only=...] [--benchmark_* flags]
 //   ec2bench probe [--include-identifiers]
-//   ec2bench compare BASE.json NEW.json [--format=...] [--alpha=A]
+//   ec2bench compare BASE... NEW [--threshold=5%] [--alpha=A] [--format=...]
+//   ec2bench check FILE --slo 'BENCHMARK:METRIC<LIMIT'... [--strict]
 //   ec2bench report FILE|DIR... [--format=...] [--sort=COLUMN]
 #include "cli/cli.hpp"
 
@@ -204,9 +205,9 @@ void print_summary(const nlohmann::json& doc, const std::string& out, std::size_
                           rs::display_name(h.benchmark)});
     }
     std::fputs(t.render().c_str(), stdout);
-    for (const auto& [name, x] : doc["ec2bench"]["benchmarks"].items()) {
-        for (const auto& w : x["warnings"]) {
-            std::printf("warning (%s): %s\n", name.c_str(), w.get<std::string>().c_str());
+    for (const auto& [name, x] : rs::all_extras(doc)) {
+        for (const auto& w : x.warnings) {
+            std::printf("warning (%s): %s\n", rs::display_name(name).c_str(), w.c_str());
         }
     }
     std::printf("\nresults: %s (%zu benchmarks%s)\n", out.c_str(), runs,
@@ -408,47 +409,87 @@ int cmd_probe(bool identifiers) {
 }
 
 struct compare_args {
-    std::vector<std::string> files;
+    std::vector<std::string> files;  ///< BASE... NEW
     std::string format = "table";
-    double alpha = 0.05;
+    rs::gate_options gate;
+    std::uint64_t last = 0;
 };
 
-int cmd_compare(const compare_args& a) {
-    if (a.files.size() != 2) {  // CLI11 would name the positional "files"; this names them
+/// The gate: a regression is a change past --threshold in the metric's bad direction that the U
+/// test finds significant at --alpha (docs/ci.md).
+int cmd_compare(compare_args a) {
+    if (a.files.size() < 2) {
         return fail("compare: expected two results files, BASE and NEW; got " + std::to_string(a.files.size()));
     }
-    nlohmann::json base, current;
+    const std::string current_file = a.files.back();
+    a.files.pop_back();
+    rs::gate_result g;
     try {
-        base = rs::read_document(a.files[0]);
-        current = rs::read_document(a.files[1]);
+        const nlohmann::json base = rs::read_baseline(a.files, static_cast<std::size_t>(a.last));
+        const nlohmann::json current = rs::read_document(current_file);
+        g = rs::gate(base, current, a.gate);
     } catch (const std::exception& e) {
         return fail(e.what());
     }
-    const auto c = rs::compare(base, current, a.alpha);
-    if (a.format == "json") {
-        std::puts(rs::to_json(c).dump(2).c_str());
-        return 0;
+    std::string sources;
+    for (const auto& f : a.files) sources += (sources.empty() ? "" : " ") + f;
+    g.base_source = sources;
+    g.current_source = current_file;
+    std::fputs(rs::render(g, rs::parse_output_format(a.format)).c_str(), stdout);
+    return g.exit_code;
+}
+
+struct check_args {
+    std::string file;
+    std::vector<std::string> slos;
+    bool strict = false;
+    std::string format = "table";
+};
+
+int cmd_check(const check_args& a) {
+    rs::check_result c;
+    try {
+        std::vector<rs::objective> objectives;
+        for (const auto& text : a.slos) objectives.push_back(rs::parse_objective(text));
+        rs::check_options o;
+        o.strict = a.strict;
+        c = rs::check(rs::read_document(a.file), objectives, o);
+    } catch (const std::exception& e) {
+        return fail(e.what());
     }
-    if (a.format == "table") {
-        std::printf("base:    %s (%s)\ncurrent: %s (%s)\n\n", a.files[0].c_str(), c.base_description.c_str(),
-                    a.files[1].c_str(), c.current_description.c_str());
-    }
-    std::fputs(rs::comparison_table(c).render(rs::parse_table_format(a.format)).c_str(), stdout);
-    if (a.format == "table") {
-        for (const auto& n : c.only_in_base) std::printf("only in base: %s\n", n.c_str());
-        for (const auto& n : c.only_in_current) std::printf("only in current: %s\n", n.c_str());
-        for (const auto& n : c.notes) std::printf("note: %s\n", n.c_str());
-    }
-    return 0;
+    c.source = a.file;
+    std::fputs(rs::render(c, rs::parse_output_format(a.format)).c_str(), stdout);
+    return c.exit_code;
 }
 
 struct report_args {
     std::vector<std::string> inputs;
     std::string format = "table";
     std::string sort = "instance_type";
+    std::string better;
 };
 
 int cmd_report(const report_args& a) {
+    if (a.format == "github-action-benchmark") {
+        // One file, one direction: github-action-benchmark's customBiggerIsBetter or
+        // customSmallerIsBetter tool reads the array this prints.
+        if (a.better.empty()) {
+            return fail("report --format=github-action-benchmark: --better=bigger or --better=smaller is required "
+                        "(one direction per benchmark-action step)");
+        }
+        if (a.inputs.size() != 1) {
+            return fail("report --format=github-action-benchmark: expected one results file; got " +
+                        std::to_string(a.inputs.size()));
+        }
+        try {
+            const auto doc = rs::read_document(a.inputs.front());
+            std::puts(rs::github_action_benchmark(doc, rs::parse_better_direction(a.better)).dump(2).c_str());
+        } catch (const std::exception& e) {
+            return fail(e.what());
+        }
+        return 0;
+    }
+    if (!a.better.empty()) return fail("report: --better goes with --format=github-action-benchmark");
     const rs::table_format tf = rs::parse_table_format(a.format);
     const auto files = rs::expand_inputs(a.inputs);
     if (files.empty()) return fail("report: no results files given (name files or directories of *.json)");
@@ -520,27 +561,57 @@ int main(int argc, char** argv) {
                     "also the account id, instance id, IP addresses and host name");
 
     compare_args ca;
-    auto* compare = app.add_subcommand("compare", "compares two results files, benchmark by "
-                                                  "benchmark, with a Mann-Whitney U test on the "
-                                                  "repetitions");
-    compare->add_option("files", ca.files, "BASE.json NEW.json");
+    auto* compare = app.add_subcommand(
+        "compare", "the regression gate: compares NEW against BASE metric by metric and fails on "
+                   "a change past --threshold that the Mann-Whitney U test finds significant");
+    compare->add_option("files", ca.files,
+                        "BASE... NEW: the baseline (results files or directories, their "
+                        "repetitions pooled) and the new results file, last");
     cli::add_choice(*compare, "--format", ca.format, {"table", "markdown", "csv", "json"},
+                    "output format; markdown is sized for a pull-request comment (default: table)");
+    cli::add_value(*compare, "--threshold", "PCT",
+                   "the least change that counts, such as 5% or 0.05 (default: 5%)",
+                   [&](const std::string& v) { ca.gate.threshold = rs::parse_threshold(v); });
+    cli::add_value(*compare, "--alpha", "A", "significance level of the U test, in (0, 1) (default: 0.05)",
+                   [&](const std::string& v) { ca.gate.alpha = rs::parse_alpha(v); });
+    cli::add_value(*compare, "--metrics", "headline|all|LIST",
+                   "the metrics gated: the suite's headline numbers (default), every metric, or a "
+                   "list of metric keys",
+                   [&](const std::string& v) { ca.gate.metrics = rs::parse_metric_selection(v); });
+    cli::add_value(*compare, "--inconclusive", "fail|pass",
+                   "a metric with too few repetitions to reach --alpha exits 2 (fail, default) or "
+                   "is let through (pass)",
+                   [&](const std::string& v) { ca.gate.inconclusive = rs::parse_inconclusive_policy(v); });
+    cli::add_count(*compare, "--last", ca.last, 1, 1'000'000,
+                   "pool only the N newest baseline files, by start time (default: all)");
+    compare->footer("Exit status: 0 no regression, 1 a regression (or a benchmark failed in NEW), "
+                    "2 bad input or a metric that cannot be judged (too few repetitions: see "
+                    "--inconclusive). Improvements never fail. docs/ci.md says how to gate CI.");
+
+    check_args cka;
+    auto* check = app.add_subcommand("check", "service-level objectives: checks a results file's "
+                                              "medians against limits");
+    check->add_option("file", cka.file, "the results file");
+    cli::add_value(*check, "--slo", "'BENCHMARK:METRIC<LIMIT'",
+                   "an objective, repeatable: <, <=, > or >=; e.g. 'fsync/fdatasync/4096/append:p99_us<2000'",
+                   [&](const std::string& v) { cka.slos.push_back(v); })
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    check->add_flag("--strict", cka.strict,
+                    "the whole 95% interval of the median must meet the limit, not only the median");
+    cli::add_choice(*check, "--format", cka.format, {"table", "markdown", "csv", "json"},
                     "output format (default: table)");
-    cli::add_value(*compare, "--alpha", "A", "significance level of the U test, in (0, 1) "
-                                             "(default: 0.05)",
-                   [&](const std::string& v) {
-                       const auto x = cli::detail::real(v);
-                       if (!x || !(*x > 0 && *x < 1)) {
-                           throw cli::usage_error("--alpha=" + v + ": expected a number in (0, 1), e.g. 0.05");
-                       }
-                       ca.alpha = *x;
-                   });
+    check->footer("Exit status: 0 every objective met, 1 one violated, 2 bad input or an "
+                  "objective that cannot be judged.");
 
     report_args rpa;
     auto* report = app.add_subcommand("report", "one row per results file, with the headline numbers");
     report->add_option("inputs", rpa.inputs, "results files, or directories of *.json")->required();
-    cli::add_choice(*report, "--format", rpa.format, {"table", "markdown", "csv"},
-                    "output format (default: table)");
+    cli::add_choice(*report, "--format", rpa.format, {"table", "markdown", "csv", "github-action-benchmark"},
+                    "output format; github-action-benchmark prints that action's custom JSON for "
+                    "one file and one --better direction (default: table)");
+    cli::add_choice(*report, "--better", rpa.better, {"bigger", "smaller"},
+                    "with --format=github-action-benchmark: the metrics where bigger (rates) or "
+                    "smaller (latencies, times) is better");
     std::vector<std::string> sort_columns{"instance_type"};
     for (const auto& c : rs::report_columns()) sort_columns.push_back(c.first);
     cli::add_choice(*report, "--sort", rpa.sort, sort_columns,
@@ -549,7 +620,7 @@ int main(int argc, char** argv) {
     if (!args.ours.empty() && args.ours.front()[0] != '-' &&
         app.get_subcommands([&](CLI::App* c) { return c->check_name(args.ours.front()); }).empty()) {
         return fail("unknown command '" + args.ours.front() +
-                    "': expected run, probe, compare or report (see --help)");
+                    "': expected run, probe, compare, check or report (see --help)");
     }
     if (const auto rc = cli::parse(app, args.ours, program)) {
         if (*rc == cli::exit_ok && run->parsed()) cli::initialize_gbench(program, {"--help"});
@@ -562,6 +633,11 @@ int main(int argc, char** argv) {
         if (run->parsed()) return cmd_run(ra, args.gbench, command);
         if (probe->parsed()) return cmd_probe(probe_identifiers);
         if (compare->parsed()) return cmd_compare(ca);
+        if (check->parsed()) {
+            if (cka.file.empty()) return fail("check: expected a results file");
+            if (cka.slos.empty()) return fail("check: expected at least one --slo 'BENCHMARK:METRIC<LIMIT'");
+            return cmd_check(cka);
+        }
         if (report->parsed()) return cmd_report(rpa);
     } catch (const std::exception& e) {
         return fail(e.what(), 1);

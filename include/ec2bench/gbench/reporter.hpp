@@ -3,6 +3,8 @@
 #ifndef EC2BENCH_GBENCH_REPORTER_HPP
 #define EC2BENCH_GBENCH_REPORTER_HPP
 
+#include <ec2bench/gbench/compat.hpp>
+
 #include <benchmark/benchmark.h>
 
 #include <functional>
@@ -164,7 +166,7 @@ public:
             if (!runs.empty() && runs.front().run_type != Run::RT_Aggregate) ++benchmarks_;
             take_extras(runs);
             for (const auto& r : runs) {
-                if (r.error_occurred) ++errors_;
+                if (run_failed(r)) ++errors_;
                 ++reported_;
             }
         }
