@@ -415,11 +415,11 @@ TEST_CASE("writability is judged before free space: EROFS, EACCES, then ENOSPC")
                                       "' (EACCES): no permission; choose a directory you can write to";
     SUBCASE("a read-only filesystem reports no free space, and is still called read-only") {
         fault_io io;
-        io.read_only = true;
+        io.read_only = true;  // statvfs's ST_RDONLY says it
         io.free_bytes = 0;
-        io.access_errno = EROFS;
         CHECK(error_text(o, io) == read_only);
-        io.read_only = false;  // statvfs without the flag: access(2)'s EROFS says it
+        io.read_only = false;  // or, without the flag, access(2)'s EROFS
+        io.access_errno = EROFS;
         CHECK(error_text(o, io) == read_only);
         CHECK(io.writes == 0);
     }
@@ -429,21 +429,25 @@ TEST_CASE("writability is judged before free space: EROFS, EACCES, then ENOSPC")
         io.free_bytes = 0;
         CHECK(error_text(o, io) == no_permission);
     }
+    // No early return in a subcase: doctest would never see the subcases after it.
     SUBCASE("a real directory without write permission") {
-        if (::geteuid() == 0) return;  // root may write anywhere
-        fs::permissions(d.path, fs::perms::owner_read | fs::perms::owner_exec);
-        fault_io io;
-        io.free_bytes = 0;
-        CHECK(error_text(o, io) == no_permission);
-        fs::permissions(d.path, fs::perms::owner_all);
+        if (::geteuid() != 0) {  // root may write anywhere
+            fs::permissions(d.path, fs::perms::owner_read | fs::perms::owner_exec);
+            fault_io io;
+            io.free_bytes = 0;
+            CHECK(error_text(o, io) == no_permission);
+            fs::permissions(d.path, fs::perms::owner_all);
+        }
     }
     SUBCASE("/proc is no storage, whoever asks") {
         struct statfs sfs{};
-        if (::statfs("/proc", &sfs) != 0 || sfs.f_type != 0x9fa0) return;
-        fault_io io;
-        o.directory = "/proc";
-        CHECK(error_text(o, io) == "fsync_io: '/proc' is on proc, a kernel interface with no storage "
-                                   "behind it (EOPNOTSUPP): choose a directory on a disk");
+        REQUIRE(::statfs("/proc", &sfs) == 0);
+        if (sfs.f_type == 0x9fa0) {
+            fault_io io;
+            o.directory = "/proc";
+            CHECK(error_text(o, io) == "fsync_io: '/proc' is on proc, a kernel interface with no "
+                                       "storage behind it (EOPNOTSUPP): choose a directory on a disk");
+        }
     }
     CHECK(d.files() == 0u);
 }
@@ -525,15 +529,15 @@ TEST_CASE("a full disk, a quota, EIO and EFBIG end the run with a message and no
                                        "lower ops");
     }
     SUBCASE("EINVAL from an O_DIRECT write") {
-        if (!direct_supported(d)) return;
-        fault_io io;
-        o.method = fio::sync_method::o_direct_fdatasync;
-        io.fail_write_at = 2;
-        io.write_errno = EINVAL;
-        CHECK(error_text(o, io) == "fsync_io: O_DIRECT write of 4096 bytes at offset 8192 rejected in '" +
-                                       d.str() +
-                                       "' (EINVAL): the block size or alignment breaks the device's "
-                                       "direct I/O rules");
+        if (direct_supported(d)) {  // no early return: the subcases after this one would vanish
+            fault_io io;
+            o.method = fio::sync_method::o_direct_fdatasync;
+            io.fail_write_at = 2;
+            io.write_errno = EINVAL;
+            CHECK(error_text(o, io) ==
+                  "fsync_io: O_DIRECT write of 4096 bytes at offset 8192 rejected in '" + d.str() +
+                      "' (EINVAL): the block size or alignment breaks the device's direct I/O rules");
+        }
     }
     SUBCASE("fallocate unsupported") {
         fault_io io;
