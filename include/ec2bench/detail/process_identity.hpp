@@ -117,7 +117,8 @@ inline std::optional<process_identity> this_process(const std::string& procfs_ro
     if (read_proc_file(procfs_root + "/sys/kernel/random/boot_id", boot_id) != proc_read::ok) {
         return std::nullopt;
     }
-    while (!boot_id.empty() && (boot_id.back() == '\n' || boot_id.back() == ' ')) boot_id.pop_back();
+    while (!boot_id.empty() && (boot_id.back() == '\n' || boot_id.back() == ' '))
+        boot_id.pop_back();
     char ns[256];
     const ssize_t n = ::readlink((procfs_root + "/self/ns/pid").c_str(), ns, sizeof ns - 1);
     if (boot_id.empty() || n <= 0) return std::nullopt;
@@ -147,7 +148,8 @@ inline process_state state_of(const std::string& procfs_root, pid_t pid, std::ui
         case proc_read::absent:
             return ::kill(pid, 0) != 0 && errno == ESRCH ? process_state::dead
                                                          : process_state::unknown;
-        case proc_read::failed: break;
+        case proc_read::failed:
+            break;
     }
     return process_state::unknown;
 }

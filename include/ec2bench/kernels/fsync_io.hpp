@@ -632,7 +632,8 @@ inline std::uint64_t random_u64() {
 /// when all of these hold: its name is exactly a test file's name, its key is `me`'s (the same
 /// boot and pid namespace, so its pid and start time can be checked here), it is a regular file
 /// (not a link) owned by this effective uid, and its maker is provably dead (state_of). Anything
-/// else is left alone.
+/// else is left alone; a test file with another key gets a warning of its own, since nothing
+/// will ever remove it (a run from before a reboot) unless someone does by hand.
 inline std::vector<std::string> remove_stale_files(const std::string& dir,
                                                    const std::string& procfs_root,
                                                    const ec2bench::detail::process_identity& me) {
@@ -645,9 +646,22 @@ inline std::vector<std::string> remove_stale_files(const std::string& dir,
     } close_dir{d};
     // Names first, removal after: entries removed during readdir may or may not be returned.
     std::vector<std::pair<std::string, test_file_name>> candidates;
+    std::vector<std::string> elsewhere;
     while (const dirent* e = ::readdir(d)) {
         const auto n = test_file_name::parse(e->d_name);
-        if (n && n->maker.key == me.key) candidates.emplace_back(e->d_name, *n);
+        if (!n) continue;
+        if (n->maker.key == me.key) {
+            candidates.emplace_back(e->d_name, *n);
+        } else {
+            elsewhere.emplace_back(e->d_name);
+        }
+    }
+    std::sort(elsewhere.begin(), elsewhere.end());
+    for (const std::string& name : elsewhere) {
+        // The name is digits, hex and punctuation only, safe to print anywhere.
+        warnings.push_back("left alone a test file from another boot, host or container (remove "
+                           "it by hand once no run there is active): " +
+                           name);
     }
     const int dfd = ::dirfd(d);
     for (const auto& [name, n] : candidates) {
@@ -659,8 +673,7 @@ inline std::vector<std::string> remove_stale_files(const std::string& dir,
             process_state::dead) {
             continue;
         }
-        // unlinkat removes the entry itself, never what a link points to. The name is digits,
-        // hex and punctuation only, safe to print anywhere.
+        // unlinkat removes the entry itself, never what a link points to.
         if (::unlinkat(dfd, name.c_str(), 0) == 0) {
             warnings.push_back("removed a stale test file left by a killed run (pid " +
                                std::to_string(n.maker.pid) + "): " + name);
