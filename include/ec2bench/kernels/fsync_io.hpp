@@ -197,7 +197,8 @@ private:
     std::string message_;
 };
 
-/// The I/O calls of a run. Tests substitute their own to inject faults at any call.
+/// The I/O calls of a run. Tests substitute their own to inject faults at any call; derive
+/// from this one and override what you need, so calls added later keep working.
 struct posix_io {
     int open(const char* path, int flags, mode_t mode) { return ::open(path, flags, mode); }
     ssize_t pwrite(int fd, const void* buf, std::size_t n, off_t offset) {
@@ -696,8 +697,8 @@ inline bool direct(sync_method m) {
 /// Removes every file that runs in progress have created, and refuses new runs from then on
 /// (they throw io_error with EINTR): for a program about to exit on a signal. Waits at most
 /// 200 ms for a run that was opening its file. Async-signal-safe: call it from your own
-/// SIGINT/SIGTERM handler or signal-handling thread (runs install a handler of their own only
-/// where the disposition is the default).
+/// SIGINT/SIGTERM/SIGHUP/SIGQUIT handler or signal-handling thread (runs install a handler of
+/// their own only where the disposition is the default).
 inline void remove_active_files() noexcept { detail::registry().close(); }
 
 /// Runs the benchmark. Throws std::invalid_argument for bad options, and io_error (a
