@@ -816,11 +816,11 @@ inline result run(const options& opt, IO& io) {
     // The files of runs killed outright, removed before the free space is judged (they hold some).
     const auto me = ec2bench::detail::this_process(opt.procfs_root);
     if (me) {
-        std::vector<std::string> removed = detail::remove_stale_files(dir, opt.procfs_root, *me);
-        if (!removed.empty() && have_statvfs && io.statvfs(dir.c_str(), &svfs) != 0) {
-            svfs = {};
+        const std::vector<std::string> stale = detail::remove_stale_files(dir, opt.procfs_root, *me);
+        if (!stale.empty() && have_statvfs && io.statvfs(dir.c_str(), &svfs) != 0) {
+            svfs = {};  // no size known: the check below is skipped, open(2) has the last word
         }
-        r.warnings.insert(r.warnings.end(), removed.begin(), removed.end());
+        r.warnings.insert(r.warnings.end(), stale.begin(), stale.end());
     }
 
     // Room for the file and a margin: filling a disk to the last block hurts everyone on it. A
