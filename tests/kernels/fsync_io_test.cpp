@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -19,6 +20,7 @@
 #include <filesystem>
 #include <limits>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -81,6 +83,9 @@ struct fault_io : fio::posix_io {
     bool half_writes = false; // every pwrite writes at most half of what it is asked
     int fallocate_errno = 0;
     long long free_bytes = -1;
+    bool read_only = false;   // statvfs reports ST_RDONLY
+    bool no_size = false;     // statvfs reports no blocks at all, as ramfs does
+    int access_errno = 0;
     long writes = 0, syncs = 0, fsyncs = 0, fdatasyncs = 0, unlinks = 0;
 
     int open(const char* path, int flags, mode_t mode) {
@@ -141,7 +146,16 @@ struct fault_io : fio::posix_io {
         if (rc == 0 && free_bytes >= 0) {
             out->f_bavail = static_cast<fsblkcnt_t>(free_bytes) / out->f_frsize;
         }
+        if (rc == 0 && read_only) out->f_flag |= ST_RDONLY;
+        if (rc == 0 && no_size) out->f_blocks = out->f_bfree = out->f_bavail = 0;
         return rc;
+    }
+    int access(const char* p, int mode) {
+        if (access_errno != 0) {
+            errno = access_errno;
+            return -1;
+        }
+        return fio::posix_io::access(p, mode);
     }
 };
 
@@ -392,15 +406,84 @@ TEST_CASE("directory errors: missing, not a directory, read-only, no permission"
     CHECK(d.files() == 0u);
 }
 
+TEST_CASE("writability is judged before free space: EROFS, EACCES, then ENOSPC") {
+    scratch d;
+    fio::options o = small(d);
+    const std::string read_only =
+        "fsync_io: '" + d.str() + "' is on a read-only filesystem (EROFS): choose a writable directory";
+    const std::string no_permission = "fsync_io: cannot create a file in '" + d.str() +
+                                      "' (EACCES): no permission; choose a directory you can write to";
+    SUBCASE("a read-only filesystem reports no free space, and is still called read-only") {
+        fault_io io;
+        io.read_only = true;  // statvfs's ST_RDONLY says it
+        io.free_bytes = 0;
+        CHECK(error_text(o, io) == read_only);
+        io.read_only = false;  // or, without the flag, access(2)'s EROFS
+        io.access_errno = EROFS;
+        CHECK(error_text(o, io) == read_only);
+        CHECK(io.writes == 0);
+    }
+    SUBCASE("no permission, on a full disk, is called no permission") {
+        fault_io io;
+        io.access_errno = EACCES;
+        io.free_bytes = 0;
+        CHECK(error_text(o, io) == no_permission);
+    }
+    // No early return in a subcase: doctest would never see the subcases after it.
+    SUBCASE("a real directory without write permission") {
+        if (::geteuid() != 0) {  // root may write anywhere
+            fs::permissions(d.path, fs::perms::owner_read | fs::perms::owner_exec);
+            fault_io io;
+            io.free_bytes = 0;
+            CHECK(error_text(o, io) == no_permission);
+            fs::permissions(d.path, fs::perms::owner_all);
+        }
+    }
+    SUBCASE("/proc is no storage, whoever asks") {
+        struct statfs sfs{};
+        REQUIRE(::statfs("/proc", &sfs) == 0);
+        if (sfs.f_type == 0x9fa0) {
+            fault_io io;
+            o.directory = "/proc";
+            CHECK(error_text(o, io) == "fsync_io: '/proc' is on proc, a kernel interface with no "
+                                       "storage behind it (EOPNOTSUPP): choose a directory on a disk");
+        }
+    }
+    CHECK(d.files() == 0u);
+}
+
 TEST_CASE("a full disk, a quota, EIO and EFBIG end the run with a message and no file left") {
     scratch d;
     fio::options o = small(d);
-    SUBCASE("not enough free space before starting") {
+    SUBCASE("not enough free space before starting: the message states the margin") {
         fault_io io;
         io.free_bytes = 1 << 20;
         CHECK(error_text(o, io) == "fsync_io: not enough free space in '" + d.str() +
-                                       "': the run writes 94208 bytes and 1 MiB is available (ENOSPC); "
-                                       "lower ops or the block size");
+                                       "': the run writes 94208 bytes and keeps a margin of 16 MiB "
+                                       "free (5% of the file, at least 16 MiB), but 1 MiB is "
+                                       "available (ENOSPC); free space there, or lower ops or the "
+                                       "block size");
+        // The margin is exactly 16 MiB here: one block less than file + margin fails, exactly
+        // enough runs.
+        io.free_bytes = 94208 + (16 << 20) - 4096;
+        CHECK(error_text(o, io).rfind("fsync_io: not enough free space in '", 0) == 0);
+        io.free_bytes = 94208 + (16 << 20);
+        CHECK(error_text(o, io) == "(no exception)");
+        const long writes_so_far = io.writes;
+        // 512 MiB: the margin is 5% of the file, 26843545 bytes.
+        o.ops = (std::uint64_t{512} << 20) / 4096 - 3;
+        io.free_bytes = 520LL << 20;
+        CHECK(error_text(o, io) == "fsync_io: not enough free space in '" + d.str() +
+                                       "': the run writes 512 MiB and keeps a margin of 25.6 MiB "
+                                       "free (5% of the file, at least 16 MiB), but 520 MiB is "
+                                       "available (ENOSPC); free space there, or lower ops or the "
+                                       "block size");
+        CHECK(io.writes == writes_so_far);  // refused before the file was written
+    }
+    SUBCASE("a filesystem that reports no size (ramfs) is not judged by its free space") {
+        fault_io io;
+        io.no_size = true;
+        CHECK(error_text(o, io) == "(no exception)");
     }
     SUBCASE("ENOSPC on the 6th write") {
         fault_io io;
@@ -446,15 +529,15 @@ TEST_CASE("a full disk, a quota, EIO and EFBIG end the run with a message and no
                                        "lower ops");
     }
     SUBCASE("EINVAL from an O_DIRECT write") {
-        if (!direct_supported(d)) return;
-        fault_io io;
-        o.method = fio::sync_method::o_direct_fdatasync;
-        io.fail_write_at = 2;
-        io.write_errno = EINVAL;
-        CHECK(error_text(o, io) == "fsync_io: O_DIRECT write of 4096 bytes at offset 8192 rejected in '" +
-                                       d.str() +
-                                       "' (EINVAL): the block size or alignment breaks the device's "
-                                       "direct I/O rules");
+        if (direct_supported(d)) {  // no early return: the subcases after this one would vanish
+            fault_io io;
+            o.method = fio::sync_method::o_direct_fdatasync;
+            io.fail_write_at = 2;
+            io.write_errno = EINVAL;
+            CHECK(error_text(o, io) ==
+                  "fsync_io: O_DIRECT write of 4096 bytes at offset 8192 rejected in '" + d.str() +
+                      "' (EINVAL): the block size or alignment breaks the device's direct I/O rules");
+        }
     }
     SUBCASE("fallocate unsupported") {
         fault_io io;
@@ -544,14 +627,33 @@ TEST_CASE("storage facts: filesystem, device, O_DIRECT alignment, and tmpfs is f
 }
 
 namespace {
+// The signals whose default action would end a run: a run removes its file on each.
+constexpr int cleaned_up_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+// What a plain program starts with: default dispositions (doctest's crash handlers and a nohup
+// or shell's SIG_IGN, inherited through fork, are not its own), nothing blocked, and no core
+// dump from SIGQUIT into the build tree.
+void plain_program() {
+    for (int sig : cleaned_up_signals) ::signal(sig, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    const rlimit no_core{0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+struct child_end {
+    pid_t pid = -1;
+    int status = 0;
+};
+
 // Runs a long fdatasync run in a child, waits for its file to appear, sends `sig`, and returns
-// the child's wait status.
-int interrupt_child(const scratch& d, int sig, bool own_handler = false) {
+// the child's pid and wait status.
+child_end interrupt_child(const scratch& d, int sig, bool own_handler = false) {
     const pid_t child = ::fork();
     if (child == 0) {
-        // A plain program: doctest's crash handlers, inherited through fork, are not its.
-        ::signal(SIGINT, SIG_DFL);
-        ::signal(SIGTERM, SIG_DFL);
+        plain_program();
         if (own_handler) {
             // A program with a handler of its own: the kernel leaves it alone, and the
             // handler calls remove_active_files() (async-signal-safe) itself.
@@ -576,28 +678,97 @@ int interrupt_child(const scratch& d, int sig, bool own_handler = false) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     ::kill(child, sig);
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    return status;
+    child_end end;
+    end.pid = child;
+    ::waitpid(child, &end.status, 0);
+    return end;
+}
+
+std::string only_file(const scratch& d) {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(d.path)) names.push_back(e.path().filename().string());
+    return names.size() == 1 ? names[0] : "(" + std::to_string(names.size()) + " files)";
 }
 }  // namespace
 
-TEST_CASE("SIGINT or SIGTERM in the middle of a run leaves no file") {
-    for (int sig : {SIGINT, SIGTERM}) {
+TEST_CASE("SIGINT, SIGTERM, SIGHUP or SIGQUIT in the middle of a run leaves no file") {
+    for (int sig : cleaned_up_signals) {
         CAPTURE(sig);
         scratch d;
-        const int status = interrupt_child(d, sig);
+        const int status = interrupt_child(d, sig).status;
         CHECK(WIFSIGNALED(status));  // the signal is re-raised after cleaning up
         if (WIFSIGNALED(status)) CHECK(WTERMSIG(status) == sig);
         CHECK(d.files() == 0u);
     }
 }
 
-TEST_CASE("a program with its own SIGINT handler keeps it, and cleans up through it") {
+TEST_CASE("a program with its own handler keeps it, and cleans up through it") {
+    for (int sig : cleaned_up_signals) {
+        CAPTURE(sig);
+        scratch d;
+        const int status = interrupt_child(d, sig, true).status;
+        REQUIRE(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 5);
+        CHECK(d.files() == 0u);
+    }
+}
+
+TEST_CASE("a signal the process ignores stays ignored during a run (nohup)") {
+    for (int sig : cleaned_up_signals) {
+        CAPTURE(sig);
+        scratch d;
+        const pid_t child = ::fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            plain_program();
+            ::signal(sig, SIG_IGN);
+            // Mid-run, the signal is still ignored, and arrives: an ignored signal must not end
+            // the run (it would if the run had put a handler in place that re-raises).
+            struct raising_io : fio::posix_io {
+                int sig = 0;
+                bool raised = false, still_ignored = false;
+                ssize_t pwrite(int fd, const void* buf, std::size_t n, off_t off) {
+                    if (!raised && off == 4096 * 5) {
+                        raised = true;
+                        struct sigaction now{};
+                        ::sigaction(sig, nullptr, &now);
+                        still_ignored = (now.sa_flags & SA_SIGINFO) == 0 && now.sa_handler == SIG_IGN;
+                        ::kill(::getpid(), sig);
+                    }
+                    return fio::posix_io::pwrite(fd, buf, n, off);
+                }
+            } io;
+            io.sig = sig;
+            try {
+                fio::run(small(d), io);
+            } catch (...) {
+                ::_exit(3);
+            }
+            struct sigaction after{};
+            ::sigaction(sig, nullptr, &after);
+            const bool ok = io.raised && io.still_ignored && after.sa_handler == SIG_IGN;
+            ::_exit(!ok ? 1 : d.files() != 0 ? 2 : 0);
+        }
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        REQUIRE(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 0);
+        CHECK(d.files() == 0u);
+    }
+}
+
+TEST_CASE("a run killed with SIGKILL leaves its file, and the next run removes it") {
     scratch d;
-    const int status = interrupt_child(d, SIGINT, true);
-    REQUIRE(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 5);
+    const child_end killed = interrupt_child(d, SIGKILL);
+    REQUIRE(WIFSIGNALED(killed.status));
+    CHECK(WTERMSIG(killed.status) == SIGKILL);
+    const std::string left = only_file(d);
+    CHECK(left.rfind(".ec2bench-fsync-" + std::to_string(killed.pid) + "-", 0) == 0);
+
+    const fio::result r = fio::run(small(d));
+    REQUIRE(r.warnings.size() == 1u);
+    CHECK(r.warnings[0] == "removed a stale test file left by a killed run (pid " +
+                               std::to_string(killed.pid) + "): " + left);
     CHECK(d.files() == 0u);
 }
 
@@ -640,4 +811,255 @@ TEST_CASE("remove_active_files removes the file of a run in progress, and refuse
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
     CHECK(d.files() == 0u);
+}
+
+namespace {
+// Field 22 of /proc/self/stat (the start time, clock ticks since boot), read independently of
+// the kernel's parser.
+std::uint64_t own_start_time() {
+    std::ifstream in("/proc/self/stat");
+    std::string line;
+    std::getline(in, line);
+    std::istringstream rest(line.substr(line.rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i <= 22; ++i) rest >> field;
+    return std::stoull(field);
+}
+
+// A test file's name, as the documentation spells the pattern.
+const std::regex test_file_pattern(
+    R"(^\.ec2bench-fsync-([1-9][0-9]*)-(0|[1-9][0-9]*)-([0-9a-f]{16})-([0-9a-f]{16})\.tmp$)");
+
+// The key (boot and pid namespace) in the name of a run's file, taken from a real run.
+std::string key_of_a_run(const fio::options& o) {
+    const fio::result r = fio::run(o);
+    std::smatch m;
+    const std::string name = fs::path(r.path).filename().string();
+    REQUIRE(std::regex_match(name, m, test_file_pattern));
+    return m[3].str();
+}
+
+std::string stale_name(long long pid, std::uint64_t start, const std::string& key,
+                       const std::string& random = "0123456789abcdef") {
+    return ".ec2bench-fsync-" + std::to_string(pid) + "-" + std::to_string(start) + "-" + key +
+           "-" + random + ".tmp";
+}
+
+std::string removed(long long pid, const std::string& name) {
+    return "removed a stale test file left by a killed run (pid " + std::to_string(pid) + "): " + name;
+}
+
+std::set<std::string> names_in(const scratch& d) {
+    std::set<std::string> out;
+    for (const auto& e : fs::directory_iterator(d.path)) out.insert(e.path().filename().string());
+    return out;
+}
+
+// Above PID_MAX_LIMIT (4194304): no process ever has it, so kill(pid, 0) says ESRCH.
+constexpr long long never_a_pid = 99'999'999;
+}  // namespace
+
+TEST_CASE("the file's name carries this process's pid and start time") {
+    scratch d;
+    const fio::result r = fio::run(small(d));
+    std::smatch m;
+    const std::string name = fs::path(r.path).filename().string();
+    REQUIRE(std::regex_match(name, m, test_file_pattern));
+    CHECK(m[1].str() == std::to_string(::getpid()));
+    CHECK(m[2].str() == std::to_string(own_start_time()));
+    CHECK(fs::path(r.path).parent_path() == d.path);
+}
+
+TEST_CASE("stale files: only provably dead runs' own files are removed, and reported") {
+    scratch d;
+    const fio::options o = small(d);
+    const std::string key = key_of_a_run(o);
+    const std::uint64_t start = own_start_time();
+    const std::string other_key = key == "00000000000000aa" ? "00000000000000bb" : "00000000000000aa";
+
+    const std::string dead = stale_name(never_a_pid, 12345, key);
+    const std::string reused = stale_name(::getpid(), start + 1, key);  // our pid, not our start
+    const std::vector<std::string> removed_ones{dead, reused};
+    const std::vector<std::string> left_alone{
+        stale_name(::getpid(), start, key),              // alive: this very process
+        stale_name(never_a_pid, 12345, other_key),       // another boot, host or pid namespace
+        ".ec2bench-fsync-notours.tmp",
+        ".ec2bench-fsync-0" + dead.substr(16),           // a leading zero: not our spelling
+        stale_name(never_a_pid, 12345, key, "0123456789ABCDEF"),
+        stale_name(never_a_pid, 12345, key, "0123456789abcde"),
+        dead + ".bak",
+        dead.substr(0, dead.size() - 4),
+        dead.substr(0, dead.size() - 4) + ".kept",       // a kept file
+        "x" + dead,
+    };
+    for (const auto& n : removed_ones) d.write(n, "old");
+    for (const auto& n : left_alone) d.write(n, "keep");
+    const std::vector<std::string> expect_warnings{
+        removed(never_a_pid, dead), removed(::getpid(), reused),
+        "left alone a test file from another boot, host or container (remove it by hand once no "
+        "run there is active): " +
+            stale_name(never_a_pid, 12345, other_key)};
+    // Named like a dead run's file, but not a regular file: a directory, and a symlink (whose
+    // target must survive too).
+    const std::string dead_dir = stale_name(never_a_pid, 1, key);
+    const std::string dead_link = stale_name(never_a_pid, 2, key);
+    fs::create_directory(d.path / dead_dir);
+    d.write("target", "target");
+    fs::create_symlink(d.path / "target", d.path / dead_link);
+    // Someone else's, with a dead run's name: only root can make one to test with.
+    const std::string foreign_owner = stale_name(never_a_pid, 3, key);
+    const bool root = ::geteuid() == 0;
+    if (root) {
+        d.write(foreign_owner, "theirs");
+        REQUIRE(::chown((d.path / foreign_owner).c_str(), 65534, 65534) == 0);
+    }
+    std::set<std::string> before = names_in(d);
+
+    fio::options run = o;
+    run.keep_file = true;  // so the run's own file is in the listing below, renamed
+    const fio::result r = fio::run(run);
+    CHECK(std::set<std::string>(r.warnings.begin(), r.warnings.end()) ==
+          std::set<std::string>(expect_warnings.begin(), expect_warnings.end()));
+    CHECK(r.warnings.size() == expect_warnings.size());
+
+    std::set<std::string> after = names_in(d);
+    CHECK(after.erase(fs::path(r.path).filename().string()) == 1u);
+    before.erase(dead);
+    before.erase(reused);
+    CHECK(after == before);
+    CHECK(slurp((d.path / "target").string()) == "target");
+    for (const auto& n : left_alone) CHECK(slurp((d.path / n).string()) == "keep");
+}
+
+TEST_CASE("a kept file is renamed out of the pattern, so later runs leave it alone") {
+    scratch d;
+    fio::options o = small(d);
+    o.keep_file = true;
+    const fio::result kept = fio::run(o);
+    const std::string name = fs::path(kept.path).filename().string();
+    CHECK(name.size() > 5);
+    CHECK(name.substr(name.size() - 5) == ".kept");
+    CHECK(kept.warnings.empty());
+    REQUIRE(fs::exists(kept.path));
+    CHECK(slurp(kept.path) == expected_contents(o, 23));
+    o.keep_file = false;
+    const fio::result next = fio::run(o);
+    CHECK(next.warnings.empty());
+    CHECK(fs::exists(kept.path));
+}
+
+namespace {
+// A fake /proc: this process's stat (with a command name full of spaces and parentheses), boot
+// id and pid namespace, and the stat of any other pid a test adds.
+struct fake_proc : ec2bench_test::temp_dir {
+    explicit fake_proc(long long self_pid = ::getpid(), std::uint64_t self_start = 777)
+        : temp_dir("ec2bench-fake-proc") {
+        add(self_pid, self_start, "self");
+        write("sys/kernel/random/boot_id", "0c7e0d1a-6d1f-4b5e-9a63-2f4a8b9c1d2e\n");
+        fs::create_directories(path / "self/ns");
+        fs::create_symlink("pid:[4026532199]", path / "self/ns/pid");
+    }
+    void add(long long pid, std::uint64_t start, const std::string& as = "") const {
+        std::ostringstream line;
+        line << pid << " (a (b) c) S 1 1 1 0 -1 4194560 100 0 0 0 5 1 0 0 20 0 1 0 " << start
+             << " 123456 789 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n";
+        write((as.empty() ? std::to_string(pid) : as) + "/stat", line.str());
+    }
+};
+}  // namespace
+
+TEST_CASE("stale files judged through an injected /proc") {
+    scratch d;
+    fake_proc proc;
+    fio::options o = small(d);
+    o.procfs_root = proc.str();
+    // The name comes from the fake tree: its start time, and a key of its boot id and namespace.
+    const fio::result first = fio::run(o);
+    std::smatch m;
+    const std::string first_name = fs::path(first.path).filename().string();
+    REQUIRE(std::regex_match(first_name, m, test_file_pattern));
+    CHECK(m[1].str() == std::to_string(::getpid()));
+    CHECK(m[2].str() == "777");
+    const std::string key = m[3].str();
+    CHECK(key != key_of_a_run(small(d)));  // the real boot id and namespace give another key
+
+    const long long gone = never_a_pid, alive = never_a_pid - 1, reused = never_a_pid - 2;
+    proc.add(alive, 500);   // in the fake tree, running since tick 500
+    proc.add(reused, 501);  // in the fake tree, a later process under the same pid
+    const std::string gone_file = stale_name(gone, 500, key);
+    const std::string alive_file = stale_name(alive, 500, key);
+    const std::string reused_file = stale_name(reused, 500, key);
+    // Absent from the fake tree but running in truth (hidepid hides a process this way): not
+    // proof of death.
+    const std::string hidden_file = stale_name(::getppid(), 500, key);
+    for (const auto& n : {gone_file, alive_file, reused_file, hidden_file}) d.write(n, "x");
+
+    const fio::result r = fio::run(o);
+    CHECK(std::set<std::string>(r.warnings.begin(), r.warnings.end()) ==
+          std::set<std::string>{removed(gone, gone_file), removed(reused, reused_file)});
+    CHECK(names_in(d) == std::set<std::string>{alive_file, hidden_file});
+
+    SUBCASE("a /proc that cannot vouch for this process: random names, nothing removed") {
+        for (const char* missing : {"self/stat", "sys/kernel/random/boot_id", "self/ns/pid"}) {
+            CAPTURE(missing);
+            fake_proc broken;
+            fs::remove(broken.path / missing);
+            fio::options b = o;
+            b.procfs_root = broken.str();
+            d.write(gone_file, "x");
+            const fio::result br = fio::run(b);
+            CHECK(br.warnings.empty());
+            const std::string name = fs::path(br.path).filename().string();
+            CHECK(std::regex_match(name, std::regex(R"(^\.ec2bench-fsync-[0-9a-f]{16}\.tmp$)")));
+            CHECK(fs::exists(d.path / gone_file));
+        }
+        // Mounted for another pid namespace: its self is not us, and no pid there can be judged.
+        fake_proc elsewhere(::getpid() + 1);
+        fio::options b = o;
+        b.procfs_root = elsewhere.str();
+        CHECK(fio::run(b).warnings.empty());
+        CHECK(fs::exists(d.path / gone_file));
+    }
+}
+
+TEST_CASE("parsing /proc/<pid>/stat and test file names") {
+    using ec2bench::detail::parse_proc_stat;
+    const auto p = parse_proc_stat(
+        "4242 (we) ird) 1 2) R 1 4242 4242 0 -1 4194304 90 0 0 0 0 0 0 0 20 0 1 0 987654 1 2 3\n");
+    REQUIRE(p);
+    CHECK(p->pid == 4242);
+    CHECK(p->start_time == 987654u);
+    CHECK_FALSE(parse_proc_stat(""));
+    CHECK_FALSE(parse_proc_stat("4242 (x) R 1 2 3"));  // too few fields
+    CHECK_FALSE(parse_proc_stat("0 (x) R 1 4242 4242 0 -1 4194304 90 0 0 0 0 0 0 0 20 0 1 0 9 1"));
+    CHECK_FALSE(parse_proc_stat("42 (x) R 1 4242 4242 0 -1 4194304 90 0 0 0 0 0 0 0 20 0 1 0 9x 1"));
+
+    using fio::detail::test_file_name;
+    test_file_name n;
+    n.maker.pid = 31337;
+    n.maker.start_time = 42;
+    n.maker.key = 0xabc;
+    n.random = 0x1f;
+    CHECK(n.str() == ".ec2bench-fsync-31337-42-0000000000000abc-000000000000001f.tmp");
+    const auto back = test_file_name::parse(n.str());
+    REQUIRE(back);
+    CHECK(back->maker.pid == 31337);
+    CHECK(back->maker.start_time == 42u);
+    CHECK(back->maker.key == 0xabcu);
+    CHECK(back->random == 0x1fu);
+    for (const char* foreign :
+         {".ec2bench-fsync-31337-42-0000000000000abc-000000000000001f",
+          ".ec2bench-fsync-31337-42-0000000000000abc-000000000000001f.tmp.x",
+          ".ec2bench-fsync-31337-042-0000000000000abc-000000000000001f.tmp",
+          ".ec2bench-fsync-+31337-42-0000000000000abc-000000000000001f.tmp",
+          ".ec2bench-fsync-0-42-0000000000000abc-000000000000001f.tmp",
+          ".ec2bench-fsync-2147483648-42-0000000000000abc-000000000000001f.tmp",
+          ".ec2bench-fsync-31337-42-abc-000000000000001f.tmp",
+          ".ec2bench-fsync-31337-42-0000000000000ABC-000000000000001f.tmp",
+          ".ec2bench-fsync-31337-42-0000000000000abc-000000000000001f-1.tmp",
+          ".ec2bench-fsync-31337-42-0000000000000abc.tmp", ".ec2bench-fsync-notours.tmp",
+          ".ec2bench-fsync-.tmp", "ec2bench-fsync-31337-42-0000000000000abc-000000000000001f.tmp"}) {
+        CAPTURE(foreign);
+        CHECK_FALSE(test_file_name::parse(foreign));
+    }
 }

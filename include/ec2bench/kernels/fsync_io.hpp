@@ -1,7 +1,9 @@
 // Durable-write latency, IOPS and throughput: blocks written to a fresh file in a directory the
 // user names, each made durable by the chosen method, with per-operation latencies of the write,
-// the sync and both. The file is created exclusively under a random name, never outside that
-// directory, and removed on every path (normal end, error, exception, SIGINT, SIGTERM).
+// the sync and both. The file is created exclusively under a name that says which process made
+// it, never outside that directory, and removed on every path (normal end, error, exception,
+// SIGINT, SIGTERM, SIGHUP, SIGQUIT); the file of a run killed outright (SIGKILL) is removed by
+// the next run in the directory once that process is provably gone.
 //
 //     ec2bench::fsync_io::options opt;
 //     opt.directory = "/data";
@@ -15,10 +17,12 @@
 #include <ec2bench/detail/aligned_buffer.hpp>
 #include <ec2bench/detail/clock.hpp>
 #include <ec2bench/detail/cpu_caches.hpp>
+#include <ec2bench/detail/process_identity.hpp>
 #include <ec2bench/detail/unique_fd.hpp>
 #include <ec2bench/stats/histogram.hpp>
 #include <ec2bench/stats/quantile.hpp>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -34,6 +38,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <optional>
@@ -43,6 +48,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace ec2bench::fsync_io {
@@ -134,6 +140,9 @@ struct options {
     bool keep_file = false;
     /// Return the raw per-write latencies (write+sync, ns) in result::samples, while exact.
     bool keep_samples = false;
+    /// Where this process's start time, the boot id and the pid namespace are read, and whether
+    /// the makers of stale test files still run; a parameter so tests can supply a fake tree.
+    std::string procfs_root = "/proc";
 };
 
 /// Percentiles of one series, in nanoseconds.
@@ -172,7 +181,7 @@ struct result {
     std::vector<std::string> warnings;
     std::uint64_t eintr_retries = 0;
     std::uint64_t short_writes = 0;
-    std::string path;                 ///< the file's path (gone unless keep_file)
+    std::string path;                 ///< the file's path (gone unless keep_file: then *.kept)
     std::vector<std::uint64_t> samples;  ///< with keep_samples: write+sync ns, in run order
 };
 
@@ -188,7 +197,8 @@ private:
     std::string message_;
 };
 
-/// The I/O calls of a run. Tests substitute their own to inject faults at any call.
+/// The I/O calls of a run. Tests substitute their own to inject faults at any call; derive
+/// from this one and override what you need, so calls added later keep working.
 struct posix_io {
     int open(const char* path, int flags, mode_t mode) { return ::open(path, flags, mode); }
     ssize_t pwrite(int fd, const void* buf, std::size_t n, off_t offset) {
@@ -200,6 +210,10 @@ struct posix_io {
     int close(int fd) { return ::close(fd); }
     int unlink(const char* path) { return ::unlink(path); }
     int statvfs(const char* path, struct statvfs* out) { return ::statvfs(path, out); }
+    /// access(2) with the effective ids, which decide whether open(2) may create the file.
+    int access(const char* path, int mode) {
+        return ::faccessat(AT_FDCWD, path, mode, AT_EACCESS);
+    }
 };
 
 namespace detail {
@@ -259,12 +273,33 @@ inline std::string filesystem_name(unsigned long magic) {
         case 0x5346544e: return "ntfs";
         case 0x4d44: return "vfat";
         case 0x73717368: return "squashfs";
+        case 0x9fa0: return "proc";
+        case 0x62656572: return "sysfs";
+        case 0x27e0eb: return "cgroup";
+        case 0x63677270: return "cgroup2";
+        case 0x1cd1: return "devpts";
+        case 0x64626720: return "debugfs";
+        case 0x74726163: return "tracefs";
+        case 0x73636673: return "securityfs";
+        case 0xcafe4a11: return "bpf";
+        case 0x62656570: return "configfs";
+        case 0x6165676c: return "pstore";
+        case 0xde5e81e4: return "efivarfs";
         default: {
             std::ostringstream os;
             os << "0x" << std::hex << magic;
             return os.str();
         }
     }
+}
+
+/// Filesystems that are interfaces to the kernel, with no storage behind them.
+inline bool kernel_interface(const std::string& filesystem) {
+    for (const char* name : {"proc", "sysfs", "cgroup", "cgroup2", "devpts", "debugfs", "tracefs",
+                             "securityfs", "bpf", "configfs", "pstore", "efivarfs"}) {
+        if (filesystem == name) return true;
+    }
+    return false;
 }
 
 /// The block device behind a st_dev, and its queue settings (the disk's, for a partition).
@@ -377,9 +412,10 @@ extern "C" inline void remove_files_and_reraise(int sig) {
     ::raise(sig);
 }
 
-/// Installs remove_files_and_reraise for SIGINT, SIGTERM and SIGHUP while at least one run is
-/// active, but only where the disposition is the default: a program with its own handler (or a
-/// signal thread) keeps it, and calls remove_active_files() itself.
+/// Installs remove_files_and_reraise for SIGINT, SIGTERM, SIGHUP and SIGQUIT while at least one
+/// run is active, but only where the disposition is the default: a program with its own handler
+/// (or a signal thread) keeps it, and calls remove_active_files() itself, and a signal the
+/// process ignores (nohup's SIGHUP, a shell's SIGQUIT for background jobs) stays ignored.
 class signal_guard {
 public:
     signal_guard() {
@@ -388,6 +424,7 @@ public:
             for (std::size_t i = 0; i < signals.size(); ++i) {
                 struct sigaction current{};
                 state().installed[i] = false;
+                // SA_SIGINFO first: sa_handler shares a union with sa_sigaction.
                 if (::sigaction(signals[i], nullptr, &current) == 0 &&
                     (current.sa_flags & SA_SIGINFO) == 0 && current.sa_handler == SIG_DFL) {
                     struct sigaction ours{};
@@ -417,11 +454,11 @@ public:
     signal_guard& operator=(const signal_guard&) = delete;
 
 private:
-    static constexpr std::array<int, 3> signals{SIGINT, SIGTERM, SIGHUP};
+    static constexpr std::array<int, 4> signals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
     struct shared {
         std::mutex m;
         int depth = 0;
-        std::array<bool, 3> installed{};
+        std::array<bool, signals.size()> installed{};
     };
     static shared& state() {
         static shared s;
@@ -526,12 +563,124 @@ private:
     bool overflowed_ = false;
 };
 
-inline std::string random_name() {
+inline constexpr std::string_view test_file_prefix = ".ec2bench-fsync-";
+
+/// The parts of a test file's name: .ec2bench-fsync-<pid>-<start time>-<key>-<random>.tmp, the
+/// pid and start time in decimal, the key (boot and pid namespace) and 64 random bits in 16
+/// lowercase hex digits each.
+struct test_file_name {
+    ec2bench::detail::process_identity maker;
+    std::uint64_t random = 0;
+
+    std::string str(std::string_view suffix = ".tmp") const {
+        char buf[128];
+        std::snprintf(buf, sizeof buf, "%d-%llu-%016llx-%016llx", static_cast<int>(maker.pid),
+                      static_cast<unsigned long long>(maker.start_time),
+                      static_cast<unsigned long long>(maker.key),
+                      static_cast<unsigned long long>(random));
+        return std::string(test_file_prefix) + buf + std::string(suffix);
+    }
+
+    /// The parts of `name` when it is exactly such a name (the form str() writes, no leading
+    /// zeros, no upper case, nothing before or after); nullopt for anything else.
+    static std::optional<test_file_name> parse(std::string_view name) {
+        if (name.substr(0, test_file_prefix.size()) != test_file_prefix) return std::nullopt;
+        std::string_view rest = name.substr(test_file_prefix.size());
+        const auto field = [&rest](int base) -> std::optional<std::uint64_t> {
+            const std::size_t end = rest.find_first_of("-.");
+            const std::string_view f = rest.substr(0, end);
+            if (f.empty() || f.size() > 20 || end == std::string_view::npos) return std::nullopt;
+            std::uint64_t v = 0;
+            for (const char c : f) {
+                int d = -1;
+                if (c >= '0' && c <= '9') d = c - '0';
+                if (base == 16 && c >= 'a' && c <= 'f') d = c - 'a' + 10;
+                if (d < 0) return std::nullopt;
+                const auto du = static_cast<std::uint64_t>(d);
+                if (v > (UINT64_MAX - du) / static_cast<std::uint64_t>(base)) return std::nullopt;
+                v = v * static_cast<std::uint64_t>(base) + du;
+            }
+            rest.remove_prefix(end + 1);
+            return v;
+        };
+        const auto pid = field(10);
+        const auto start = field(10);
+        const auto key = field(16);
+        const auto random = field(16);
+        if (!pid || !start || !key || !random || rest != "tmp" || *pid == 0 ||
+            *pid > static_cast<std::uint64_t>(INT_MAX)) {
+            return std::nullopt;
+        }
+        test_file_name n;
+        n.maker.pid = static_cast<pid_t>(*pid);
+        n.maker.start_time = *start;
+        n.maker.key = *key;
+        n.random = *random;
+        // Exactly the canonical form: a leading zero or a short hex field is someone else's.
+        if (n.str() != name) return std::nullopt;
+        return n;
+    }
+};
+
+inline std::uint64_t random_u64() {
     std::random_device rd;
     std::uniform_int_distribution<std::uint64_t> d;
-    std::ostringstream os;
-    os << ".ec2bench-fsync-" << std::hex << d(rd);
-    return os.str();
+    return d(rd);
+}
+
+/// Removes, from `dir`, the test files of runs that were killed before they could (SIGKILL, an
+/// out-of-memory kill, a crash), and returns one warning per file removed. A file is removed only
+/// when all of these hold: its name is exactly a test file's name, its key is `me`'s (the same
+/// boot and pid namespace, so its pid and start time can be checked here), it is a regular file
+/// (not a link) owned by this effective uid, and its maker is provably dead (state_of). Anything
+/// else is left alone; a test file with another key gets a warning of its own, since nothing
+/// will ever remove it (a run from before a reboot) unless someone does by hand.
+inline std::vector<std::string> remove_stale_files(const std::string& dir,
+                                                   const std::string& procfs_root,
+                                                   const ec2bench::detail::process_identity& me) {
+    std::vector<std::string> warnings;
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) return warnings;  // unreadable: the run itself reports what matters
+    struct closer {
+        DIR* d;
+        ~closer() { ::closedir(d); }
+    } close_dir{d};
+    // Names first, removal after: entries removed during readdir may or may not be returned.
+    std::vector<std::pair<std::string, test_file_name>> candidates;
+    std::vector<std::string> elsewhere;
+    while (const dirent* e = ::readdir(d)) {
+        const auto n = test_file_name::parse(e->d_name);
+        if (!n) continue;
+        if (n->maker.key == me.key) {
+            candidates.emplace_back(e->d_name, *n);
+        } else {
+            elsewhere.emplace_back(e->d_name);
+        }
+    }
+    std::sort(elsewhere.begin(), elsewhere.end());
+    for (const std::string& name : elsewhere) {
+        // The name is digits, hex and punctuation only, safe to print anywhere.
+        warnings.push_back("left alone a test file from another boot, host or container (remove "
+                           "it by hand once no run there is active): " +
+                           name);
+    }
+    const int dfd = ::dirfd(d);
+    for (const auto& [name, n] : candidates) {
+        struct stat st{};
+        if (::fstatat(dfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        if (!S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) continue;
+        using ec2bench::detail::process_state;
+        if (ec2bench::detail::state_of(procfs_root, n.maker.pid, n.maker.start_time) !=
+            process_state::dead) {
+            continue;
+        }
+        // unlinkat removes the entry itself, never what a link points to.
+        if (::unlinkat(dfd, name.c_str(), 0) == 0) {
+            warnings.push_back("removed a stale test file left by a killed run (pid " +
+                               std::to_string(n.maker.pid) + "): " + name);
+        }
+    }
+    return warnings;
 }
 
 inline bool needs_sync_call(sync_method m) {
@@ -548,8 +697,8 @@ inline bool direct(sync_method m) {
 /// Removes every file that runs in progress have created, and refuses new runs from then on
 /// (they throw io_error with EINTR): for a program about to exit on a signal. Waits at most
 /// 200 ms for a run that was opening its file. Async-signal-safe: call it from your own
-/// SIGINT/SIGTERM handler or signal-handling thread (runs install a handler of their own only
-/// where the disposition is the default).
+/// SIGINT/SIGTERM/SIGHUP/SIGQUIT handler or signal-handling thread (runs install a handler of
+/// their own only where the disposition is the default).
 inline void remove_active_files() noexcept { detail::registry().close(); }
 
 /// Runs the benchmark. Throws std::invalid_argument for bad options, and io_error (a
@@ -641,16 +790,52 @@ inline result run(const options& opt, IO& io) {
     if (::statfs(dir.c_str(), &sfs) == 0) {
         r.storage.filesystem = detail::filesystem_name(static_cast<unsigned long>(sfs.f_type));
     }
+    if (detail::kernel_interface(r.storage.filesystem)) {
+        throw io_error(EOPNOTSUPP, "fsync_io: " + where + " is on " + r.storage.filesystem +
+                                       ", a kernel interface with no storage behind it "
+                                       "(EOPNOTSUPP): choose a directory on a disk");
+    }
+    // Writability before free space: a read-only filesystem reports no free blocks, and a
+    // message about space would send the user the wrong way.
+    const std::string read_only = "fsync_io: " + where +
+                                  " is on a read-only filesystem (EROFS): choose a writable directory";
     struct statvfs svfs{};
-    if (io.statvfs(dir.c_str(), &svfs) == 0) {
+    const bool have_statvfs = io.statvfs(dir.c_str(), &svfs) == 0;
+    if (have_statvfs && (svfs.f_flag & ST_RDONLY) != 0) throw io_error(EROFS, read_only);
+    if (io.access(dir.c_str(), W_OK | X_OK) != 0) {
+        const int e = errno;
+        if (e == EROFS) throw io_error(e, read_only);
+        if (e == EACCES || e == EPERM) {
+            throw io_error(e, "fsync_io: cannot create a file in " + where + " (" +
+                                  detail::errno_name(e) +
+                                  "): no permission; choose a directory you can write to");
+        }
+        // Anything else: open(2) below says what it is.
+    }
+
+    // The files of runs killed outright, removed before the free space is judged (they hold some).
+    const auto me = ec2bench::detail::this_process(opt.procfs_root);
+    if (me) {
+        const std::vector<std::string> stale = detail::remove_stale_files(dir, opt.procfs_root, *me);
+        if (!stale.empty() && have_statvfs && io.statvfs(dir.c_str(), &svfs) != 0) {
+            svfs = {};  // no size known: the check below is skipped, open(2) has the last word
+        }
+        r.warnings.insert(r.warnings.end(), stale.begin(), stale.end());
+    }
+
+    // Room for the file and a margin: filling a disk to the last block hurts everyone on it. A
+    // filesystem that reports no size at all (ramfs) has nothing to check against.
+    if (have_statvfs && svfs.f_blocks != 0) {
         r.storage.free_bytes = static_cast<std::uint64_t>(svfs.f_bavail) * svfs.f_frsize;
-        // Room for the file and a margin: filling a disk to the last block hurts everyone on it.
         const std::uint64_t margin = std::max<std::uint64_t>(file_bytes / 20, std::uint64_t{16} << 20);
-        if (r.storage.free_bytes < file_bytes + margin) {
-            throw io_error(ENOSPC, "fsync_io: not enough free space in " + where + ": the run writes " +
-                                       detail::human_bytes(file_bytes) + " and " +
+        if (r.storage.free_bytes < file_bytes || r.storage.free_bytes - file_bytes < margin) {
+            throw io_error(ENOSPC, "fsync_io: not enough free space in " + where +
+                                       ": the run writes " + detail::human_bytes(file_bytes) +
+                                       " and keeps a margin of " + detail::human_bytes(margin) +
+                                       " free (5% of the file, at least 16 MiB), but " +
                                        detail::human_bytes(r.storage.free_bytes) +
-                                       " is available (ENOSPC); lower ops or the block size");
+                                       " is available (ENOSPC); free space there, or lower ops "
+                                       "or the block size");
         }
     }
     detail::read_block_device(st.st_dev, r.storage);
@@ -669,12 +854,26 @@ inline result run(const options& opt, IO& io) {
                              ")");
     }
 
-    // Create the file: exclusively, never through a symlink, under a random name.
+    // Create the file: exclusively, never through a symlink, under a name that says which
+    // process made it (so a later run can tell when that process is gone), or only a random one
+    // where /proc cannot vouch for this process (that name is never removed by a later run).
     int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
     if (opt.method == sync_method::o_dsync) flags |= O_DSYNC;
     if (opt.method == sync_method::o_sync) flags |= O_SYNC;
     if (detail::direct(opt.method)) flags |= O_DIRECT;
-    r.path = dir + (dir.back() == '/' ? "" : "/") + detail::random_name();
+    detail::test_file_name name;
+    name.random = detail::random_u64();
+    std::string base_name;
+    if (me) {
+        name.maker = *me;
+        base_name = name.str();
+    } else {
+        char hex[17];
+        std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(name.random));
+        base_name = std::string(detail::test_file_prefix) + hex + ".tmp";
+    }
+    const std::string dir_slash = dir + (dir.back() == '/' ? "" : "/");
+    r.path = dir_slash + base_name;
 
     detail::signal_guard signals;
     const int slot = detail::registry().add(r.path);
@@ -935,7 +1134,20 @@ inline result run(const options& opt, IO& io) {
     r.write = w.summary();
     r.sync = s.summary();
     r.total = t.summary();
-    keep = opt.keep_file;
+    if (opt.keep_file) {
+        keep = true;
+        // A kept file must not look like a killed run's, or the next run would remove it.
+        const std::string kept =
+            dir_slash + base_name.substr(0, base_name.size() - std::strlen(".tmp")) + ".kept";
+        if (::rename(r.path.c_str(), kept.c_str()) == 0) {
+            r.path = kept;
+        } else {
+            const int e = errno;
+            r.warnings.push_back("the kept file could not be renamed to " + kept + " (" +
+                                 detail::errno_name(e) +
+                                 "), so a later run will remove it: " + r.path);
+        }
+    }
     return r;
 }
 
