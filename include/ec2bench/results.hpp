@@ -1,4 +1,5 @@
-// ec2bench: layers 1-4, adding the results file, comparison and tables. Link ec2bench::gbench.
+// ec2bench: layers 1-4, adding the results file, comparison, tables and HdrHistogram's formats.
+// Link ec2bench::gbench.
 #ifndef EC2BENCH_RESULTS_HPP
 #define EC2BENCH_RESULTS_HPP
 
@@ -7,6 +8,7 @@
 #include <ec2bench/results/atomic_file.hpp>
 #include <ec2bench/results/compare.hpp>
 #include <ec2bench/results/document.hpp>
+#include <ec2bench/results/hdr.hpp>
 #include <ec2bench/results/metrics.hpp>
 #include <ec2bench/results/report.hpp>
 #include <ec2bench/results/table.hpp>
