@@ -35,7 +35,7 @@ struct clock_overhead {
     /// The median of back-to-back readings' differences: what an empty timed region reads
     /// (about one read's cost; 0 on a clock coarser than a read). Subtracted from every region.
     std::uint64_t empty_region_ns = 0;
-    /// The mean cost of one reading, from many back to back.
+    /// The cost of one reading: the median over runs of 100 back-to-back readings.
     double read_ns = 0;
     /// The smallest non-zero step between readings (STREAM's checktick()): what one timed
     /// region can resolve.
@@ -181,12 +181,17 @@ clock_overhead measure_clock_with(Clock& clock) {
     clock_overhead o;
     std::nth_element(d.begin(), d.begin() + n / 2, d.end());
     o.empty_region_ns = d[n / 2];
-    constexpr int reads = 10'000;
-    const std::uint64_t t0 = clock.now();
-    std::uint64_t last = t0;
-    for (int i = 0; i < reads; ++i)
-        last = clock.now();
-    o.read_ns = static_cast<double>(last - t0) / reads;
+    // The median of 51 runs of 100 reads: one preemption would swamp a mean of them all.
+    std::vector<double> per_read(51);
+    for (auto& v : per_read) {
+        const std::uint64_t t0 = clock.now();
+        std::uint64_t last = t0;
+        for (int i = 0; i < 100; ++i)
+            last = clock.now();
+        v = static_cast<double>(last - t0) / 100.0;
+    }
+    std::nth_element(per_read.begin(), per_read.begin() + 25, per_read.end());
+    o.read_ns = per_read[25];
     std::uint64_t best = std::numeric_limits<std::uint64_t>::max();
     for (int i = 0; i < 20; ++i) {
         const std::uint64_t a = clock.now();
