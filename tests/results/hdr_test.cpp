@@ -555,3 +555,26 @@ TEST_CASE("hdr::histogram's layout follows HdrHistogram's constructor") {
     CHECK(small.max() == st::latency_histogram::bucket_upper(st::latency_histogram::bucket_index(1'000'000)));
     CHECK(small.bucket_layout().highest_trackable_value >= 1'000'000);
 }
+
+TEST_CASE("mutated encodings decode or fail with format_error, nothing else") {
+    st::latency_histogram h;
+    fill_lognormal(h, 2'000, 11);
+    const auto good = hdr::encode_compressed(hdr::to_hdr(h));
+    const auto plain = hdr::encode_uncompressed(hdr::to_hdr(h));
+    std::mt19937_64 rng(99);
+    int failed = 0;
+    for (int round = 0; round < 3000; ++round) {
+        auto b = (round % 2 == 0) ? good : plain;
+        const int flips = 1 + static_cast<int>(rng() % 4);
+        for (int k = 0; k < flips; ++k)
+            b[rng() % b.size()] ^= static_cast<unsigned char>(1u << (rng() % 8));
+        if (rng() % 8 == 0) b.resize(rng() % b.size());
+        try {
+            const auto d = hdr::decode_bytes(b.data(), b.size());
+            CHECK(d.used_length() <= d.counts_length());
+        } catch (const hdr::format_error&) {
+            ++failed;
+        }
+    }
+    CHECK(failed > 0);
+}
