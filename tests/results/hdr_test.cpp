@@ -372,6 +372,17 @@ TEST_CASE("the .hgrm text is HdrHistogram's outputPercentileDistribution") {
                           0) == 0);
     CHECK(csv.str().find("100.000,1.000000000000,100,Infinity\n") != std::string::npos);
 
+    SUBCASE("counts past a double's resolution end the levels rather than loop") {
+        hdr::histogram big({1, 1000, 3});
+        big.add_at_index(1, std::uint64_t{1} << 62);
+        big.add_at_index(2, 1);
+        const auto huge = hdr::percentile_lines(big);
+        REQUIRE(huge.size() > 2);
+        CHECK(huge.size() < 2000);
+        CHECK(huge.back().percentile == 100.0);
+        CHECK(huge.back().total == (std::uint64_t{1} << 62) + 1);
+        CHECK(huge.back().value == 2);
+    }
     SUBCASE("our histogram prints the same as its HdrHistogram twin") {
         st::latency_histogram ours;
         for (std::uint64_t v = 1; v <= 100; ++v)

@@ -51,17 +51,23 @@ inline std::vector<percentile_line> percentile_lines(const histogram& h, int tic
         }
         if (c != 0 && (100.0 * static_cast<double>(running)) / static_cast<double>(total) >= level) {
             out.push_back({h.highest_equivalent(i), level, running});
-            // The same arithmetic as HdrHistogram's, so that the levels print identically.
+            // HdrHistogram's arithmetic, so that the levels print identically (in double: the
+            // products are powers of two times ticks_per_half, exact, and cannot overflow).
             const auto halvings = static_cast<long long>(std::log(100.0 / (100.0 - level)) / std::log(2.0));
-            const auto ticks = static_cast<long long>(ticks_per_half) *
-                               static_cast<long long>(std::pow(2.0, static_cast<double>(halvings + 1)));
-            level += 100.0 / static_cast<double>(ticks);
+            const double ticks = static_cast<double>(ticks_per_half) *
+                                 std::pow(2.0, static_cast<double>(halvings + 1));
+            const double next = level + 100.0 / ticks;
+            // Past 10^15 counts the step can fall below a double's resolution near 100%: stop
+            // there rather than print the same level forever (or divide by 100 - 100).
+            if (!(next > level) || next >= 100.0) break;
+            level = next;
             continue;  // the same bucket may reach the next level too
         }
         ++i;
         fresh = true;
     }
-    out.push_back({h.highest_equivalent(i < n ? i : n - 1), 100.0, running});
+    // The last non-empty bucket, where the count reaches the total.
+    out.push_back({h.highest_equivalent(n - 1), 100.0, total});
     return out;
 }
 
