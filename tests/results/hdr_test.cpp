@@ -589,3 +589,32 @@ TEST_CASE("mutated encodings decode or fail with format_error, nothing else") {
     }
     CHECK(failed > 0);
 }
+
+TEST_CASE("our encoder writes, before compression, the bytes HdrHistogram's Java encoder wrote") {
+    const fs::path f = interop_dir() / "jHiccup-2.0.7S.logV3.hlog";
+    if (!fs::exists(f)) {
+        MESSAGE("skipped: " << f.string() << " is absent");
+        return;
+    }
+    std::ifstream in(f);
+    std::string line;
+    int compared = 0;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#' || line[0] == '"') continue;
+        const std::string text = line.substr(line.rfind(',') + 1);
+        // Java's bytes, inflated by zlib directly.
+        const auto raw = b64(text);
+        std::vector<unsigned char> java(1 << 20);
+        uLongf n = java.size();
+        REQUIRE(uncompress(java.data(), &n, raw.data() + 8, static_cast<uLong>(raw.size() - 8)) == Z_OK);
+        java.resize(n);
+        const auto h = hdr::decode(text);
+        CHECK(hdr::encode_uncompressed(h) == java);
+        // And our compressed text decodes to the same histogram.
+        const auto again = hdr::decode(hdr::encode(h));
+        CHECK(again.total_count() == h.total_count());
+        CHECK(hdr::encode_uncompressed(again) == java);
+        ++compared;
+    }
+    CHECK(compared == 62);
+}
