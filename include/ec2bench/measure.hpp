@@ -87,9 +87,10 @@ struct repetition_summary {
 /// at the upper edge (each clamped to the exact min and max), so the interval contains the
 /// true order statistics' and covers the quantile at least as often as stated.
 ///
-///     auto ci = ec2bench::quantile_ci(h, 0.99);   // h: a stats::log_linear_histogram
+///     auto ci = ec2bench::histogram_quantile_ci(h, 0.99);   // h: a stats::log_linear_histogram
 template <class Histogram>
-stats::quantile_interval quantile_ci(const Histogram& h, double q, double confidence = 0.95) {
+stats::quantile_interval histogram_quantile_ci(const Histogram& h, double q,
+                                              double confidence = 0.95) {
     const stats::quantile_ci_ranks r =
         stats::quantile_ranks(static_cast<std::size_t>(h.count()), q, confidence, "quantile_ci");
     stats::quantile_interval ci;
@@ -140,9 +141,9 @@ struct measure_result {
     double mean_ns() const { return per_call(checked().mean()); }
     /// The q-quantile per call (nearest rank, at its bucket's upper edge: within 0.1% above).
     double quantile_ns(double q) const { return per_call(checked().quantile(q)); }
-    /// A confidence interval for the q-quantile per call (see ec2bench::quantile_ci).
+    /// A confidence interval for the q-quantile per call (see ec2bench::histogram_quantile_ci).
     stats::quantile_interval quantile_ci(double q, double confidence = 0.95) const {
-        auto ci = ec2bench::quantile_ci(checked(), q, confidence);
+        auto ci = ec2bench::histogram_quantile_ci(checked(), q, confidence);
         ci.estimate = per_call(ci.estimate);
         ci.lower = per_call(ci.lower);
         ci.upper = per_call(ci.upper);

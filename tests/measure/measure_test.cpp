@@ -155,7 +155,7 @@ TEST_CASE("quantile intervals from a histogram cover the true quantile at the st
             ec2bench::stats::latency_histogram h;
             for (int i = 0; i < 2000; ++i)
                 h.record(static_cast<std::uint64_t>(d(rng)));
-            const auto ci = ec2bench::quantile_ci(h, q, 0.95);
+            const auto ci = ec2bench::histogram_quantile_ci(h, q, 0.95);
             coverage = ci.coverage;
             REQUIRE(ci.lower <= ci.estimate);
             REQUIRE(ci.estimate <= ci.upper);
