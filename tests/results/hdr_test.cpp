@@ -206,6 +206,13 @@ TEST_CASE("the log processor adds up the untagged intervals in the first one's l
     o.tag = "a1.134a";
     const auto one = hdr::summarize_log(in3, "v3", o);
     CHECK(one.intervals == 1);
+    std::ifstream in3t(interop_dir() / "jHiccup-2.0.7S.logV3.hlog");
+    const auto tags = hdr::list_tags(in3t, "v3");
+    CHECK(tags.untagged);
+    CHECK(tags.tags == std::vector<std::string>{"a1.134a", "a3.134a", "a5.132a", "a7.133a"});
+    std::ostringstream listed;
+    hdr::write_tags(listed, hdr::log_tags{true, {"a1", "b\x1b[2J"}});
+    CHECK(listed.str() == "Tags found in input file:\n[NO TAG (default)]\na1\nb\\x1b[2J\n");
     std::ifstream in3b(interop_dir() / "jHiccup-2.0.7S.logV3.hlog");
     o.tag = "no-such-tag";
     CHECK_THROWS_WITH_AS(hdr::summarize_log(in3b, "v3", o),

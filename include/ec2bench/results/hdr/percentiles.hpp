@@ -8,6 +8,7 @@
 #include <ec2bench/results/hdr/log.hpp>
 #include <ec2bench/stats/histogram.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -192,6 +193,36 @@ inline log_summary process_log(std::istream& in, std::ostream& out,
     }
     write_percentile_distribution(out, s.total, opt.value_unit_ratio, opt.ticks_per_half, opt.csv);
     return s;
+}
+
+/// The tags a log's intervals carry (HistogramLogProcessor's -listtags).
+struct log_tags {
+    bool untagged = false;          ///< some interval has no tag
+    std::vector<std::string> tags;  ///< sorted, each once, as written (untrusted text)
+};
+
+/// Reads every interval of a log for its tag. Throws format_error for a bad log.
+inline log_tags list_tags(std::istream& in, const std::string& name = "interval log") {
+    interval_log_reader r(in, name);
+    log_tags out;
+    while (auto i = r.next()) {
+        if (i->tag.empty()) {
+            out.untagged = true;
+        } else if (std::find(out.tags.begin(), out.tags.end(), i->tag) == out.tags.end()) {
+            out.tags.push_back(i->tag);
+        }
+    }
+    std::sort(out.tags.begin(), out.tags.end());
+    return out;
+}
+
+/// Prints tags as HistogramLogProcessor -listtags does, each tag escaped for a terminal:
+/// "Tags found in input file:", "[NO TAG (default)]" when some interval has none, the tags.
+inline void write_tags(std::ostream& out, const log_tags& t) {
+    out << "Tags found in input file:\n";
+    if (t.untagged) out << "[NO TAG (default)]\n";
+    for (const auto& tag : t.tags)
+        out << detail::escape(tag, 200) << '\n';
 }
 
 }  // namespace ec2bench::results::hdr
