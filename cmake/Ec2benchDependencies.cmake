@@ -50,13 +50,21 @@ macro(ec2bench_find_curl)
   endif()
 endmacro()
 
-# Google Benchmark, fmt and nlohmann/json for ec2bench::gbench and the executables.
+# Google Benchmark, fmt, nlohmann/json and zlib (HdrHistogram's compressed histograms) for
+# ec2bench::gbench and the executables.
 macro(ec2bench_find_gbench_deps)
   set(_ec2bench_missing_pkgs "")
   set(_ec2bench_missing_names "")
   _ec2bench_find_config(benchmark libbenchmark-dev "Google Benchmark")
   _ec2bench_find_config(fmt libfmt-dev "fmt")
   _ec2bench_find_config(nlohmann_json nlohmann-json3-dev "nlohmann/json")
+  if(NOT TARGET ZLIB::ZLIB)
+    find_package(ZLIB QUIET)  # CMake's own module: zlib ships no package config
+  endif()
+  if(NOT TARGET ZLIB::ZLIB)
+    list(APPEND _ec2bench_missing_pkgs zlib1g-dev)
+    list(APPEND _ec2bench_missing_names "zlib")
+  endif()
   set(EC2BENCH_HAVE_GBENCH_DEPS OFF)
   if(NOT _ec2bench_missing_pkgs)
     set(EC2BENCH_HAVE_GBENCH_DEPS ON)

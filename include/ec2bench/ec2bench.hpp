@@ -4,6 +4,10 @@
 
 #include <ec2bench/version.hpp>
 
+#include <ec2bench/clock.hpp>
+#include <ec2bench/do_not_optimize.hpp>
+#include <ec2bench/measure.hpp>
+
 #include <ec2bench/detail/aligned_buffer.hpp>
 #include <ec2bench/detail/clock.hpp>
 #include <ec2bench/detail/cpu_caches.hpp>

@@ -7,6 +7,7 @@
 #include <ec2bench/gbench/context.hpp>
 #include <ec2bench/gbench/compat.hpp>
 #include <ec2bench/gbench/fsync.hpp>
+#include <ec2bench/gbench/measure.hpp>
 #include <ec2bench/gbench/reporter.hpp>
 #include <ec2bench/gbench/sieve.hpp>
 #include <ec2bench/gbench/stats.hpp>

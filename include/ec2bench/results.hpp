@@ -1,5 +1,5 @@
 // ec2bench: layers 1-4, adding the results file, comparison, the regression gate, service-level
-// objectives and tables. Link ec2bench::gbench.
+// objectives, tables and HdrHistogram's formats. Link ec2bench::gbench.
 #ifndef EC2BENCH_RESULTS_HPP
 #define EC2BENCH_RESULTS_HPP
 
@@ -11,6 +11,7 @@
 #include <ec2bench/results/extras.hpp>
 #include <ec2bench/results/gate.hpp>
 #include <ec2bench/results/github_action_benchmark.hpp>
+#include <ec2bench/results/hdr.hpp>
 #include <ec2bench/results/metrics.hpp>
 #include <ec2bench/results/report.hpp>
 #include <ec2bench/results/slo.hpp>

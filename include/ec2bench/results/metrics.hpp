@@ -60,6 +60,11 @@ inline std::vector<metric> metrics_for(std::string_view benchmark_name) {
                 {"p99_us", "p99", "us", 1, false, false},
                 {"p50_us", "p50", "us", 1, false, false}};
     }
+    if (family == "measure") {  // a user's callable, gbench::register_measure: ns per call
+        return {{"p50_us", "p50", "us", 1, false, false},
+                {"p99_us", "p99", "us", 1, false, false},
+                {"items_per_second", "calls/s", "/s", 1, true, false}};
+    }
     if (family == "stats") {
         return {{"items_per_second", "ns/item", "ns", 1e9, false, true}};
     }

@@ -155,29 +155,29 @@ struct quantile_interval {
     std::size_t count = 0;
 };
 
-/// The confidence interval for the q-quantile (0 < q < 1) from order statistics: with
-/// B ~ Binomial(n, q), lower_rank is the largest l with P(B < l) <= (1 - confidence)/2 and
+/// The ranks of quantile_ci(): which order statistics (1-based) bracket the q-quantile of n
+/// values with at least `confidence`, and the coverage they achieve. For samples held in any
+/// form (a histogram reads the values of these ranks off its buckets).
+struct quantile_ci_ranks {
+    std::size_t lower_rank = 0;
+    std::size_t upper_rank = 0;
+    double coverage = 0;
+};
+
+/// With B ~ Binomial(n, q), lower_rank is the largest l with P(B < l) <= (1 - confidence)/2 and
 /// upper_rank the smallest u with P(B >= u) <= (1 - confidence)/2, so each tail is at most
-/// half the miss probability and coverage = P(l <= B < u) >= confidence.
+/// half the miss probability and coverage = P(l <= B < u) >= confidence. Throws as
+/// quantile_ci() does.
 ///
-///     auto ci = ec2bench::stats::quantile_ci(latencies_ns, 0.99);   // 95%
-///     std::printf("p99 in [%g, %g] (%.1f%%)\n", ci.lower, ci.upper, 100 * ci.coverage);
-///
-/// Throws std::invalid_argument when the sample is too small for the confidence asked (the
-/// message says how many values are needed), std::domain_error for q or confidence outside
-/// (0, 1).
-template <class Range>
-quantile_interval quantile_ci(const Range& sample, double q, double confidence = 0.95) {
-    constexpr const char* fn = "quantile_ci";
+///     auto r = ec2bench::stats::quantile_ranks(10'000, 0.99);   // ranks 9880 and 9920
+inline quantile_ci_ranks quantile_ranks(std::size_t n, double q, double confidence = 0.95,
+                                        const char* fn = "quantile_ranks") {
     if (!(q > 0.0 && q < 1.0)) {
         throw std::domain_error(std::string(fn) + ": q " + detail::format_number(q) +
                                 " is outside (0, 1): an extreme has no distribution-free interval");
     }
     detail::check_confidence(fn, confidence);
-    auto x = detail::copy_of(sample);
-    const std::size_t n = x.size();
     detail::check_sample_size(fn, n);
-    detail::check_no_nan(fn, x.data(), n);
     const double half_alpha = (1.0 - confidence) / 2.0;
     const auto nn = static_cast<std::uint64_t>(n);
     // Each tail is reachable only if P(B = 0) = (1-q)^n and P(B = n) = q^n are small enough.
@@ -217,14 +217,43 @@ quantile_interval quantile_ci(const Range& sample, double q, double confidence =
             lo = mid + 1;
     }
     const std::uint64_t j_up = lo;
+    quantile_ci_ranks r;
+    r.lower_rank = static_cast<std::size_t>(j_low + 1);
+    r.upper_rank = static_cast<std::size_t>(j_up + 1);
+    r.coverage =
+        1.0 - detail::binomial_cdf(j_low, nn, q) - detail::binomial_upper_tail(j_up, nn, q);
+    return r;
+}
+
+/// The confidence interval for the q-quantile (0 < q < 1) from order statistics: the values of
+/// quantile_ranks(n, q, confidence).
+///
+///     auto ci = ec2bench::stats::quantile_ci(latencies_ns, 0.99);   // 95%
+///     std::printf("p99 in [%g, %g] (%.1f%%)\n", ci.lower, ci.upper, 100 * ci.coverage);
+///
+/// Throws std::invalid_argument when the sample is too small for the confidence asked (the
+/// message says how many values are needed), std::domain_error for q or confidence outside
+/// (0, 1).
+template <class Range>
+quantile_interval quantile_ci(const Range& sample, double q, double confidence = 0.95) {
+    constexpr const char* fn = "quantile_ci";
+    if (!(q > 0.0 && q < 1.0)) {
+        throw std::domain_error(std::string(fn) + ": q " + detail::format_number(q) +
+                                " is outside (0, 1): an extreme has no distribution-free interval");
+    }
+    detail::check_confidence(fn, confidence);
+    auto x = detail::copy_of(sample);
+    const std::size_t n = x.size();
+    detail::check_sample_size(fn, n);
+    detail::check_no_nan(fn, x.data(), n);
+    const quantile_ci_ranks r = quantile_ranks(n, q, confidence, fn);
     quantile_interval ci;
     ci.q = q;
     ci.confidence = confidence;
     ci.count = n;
-    ci.lower_rank = static_cast<std::size_t>(j_low + 1);
-    ci.upper_rank = static_cast<std::size_t>(j_up + 1);
-    ci.coverage =
-        1.0 - detail::binomial_cdf(j_low, nn, q) - detail::binomial_upper_tail(j_up, nn, q);
+    ci.lower_rank = r.lower_rank;
+    ci.upper_rank = r.upper_rank;
+    ci.coverage = r.coverage;
     const std::size_t est_rank =
         static_cast<std::size_t>(detail::position(n, q, quantile_method::inverted_cdf).lo);
     std::vector<std::size_t> ranks{ci.lower_rank - 1, est_rank, ci.upper_rank - 1};
