@@ -353,7 +353,7 @@ int cmd_run(const run_args& a, std::vector<std::string> gbench_flags,
     progress_reporter progress(filtered ? 0 : registered.size());
     benchmark::BenchmarkReporter* display = &progress;
 #if defined(EC2BENCH_GBENCH_HAS_DEFAULT_DISPLAY_REPORTER)
-    if (display_flag) display = benchmark::CreateDefaultDisplayReporter();
+    if (display_flag) display = ec2bench::cli::default_display_reporter();
 #else
     static_cast<void>(display_flag);
 #endif

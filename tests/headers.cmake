@@ -46,3 +46,7 @@ if(TARGET ec2bench::ec2)
   target_link_libraries(test_odr PRIVATE ec2bench::ec2)
 endif()
 add_test(NAME odr COMMAND test_odr)
+
+# The license on every header (issue 14): the SPDX line first.
+add_test(NAME headers.spdx
+         COMMAND "${CMAKE_COMMAND}" -DROOT=${PROJECT_SOURCE_DIR} -P "${CMAKE_CURRENT_SOURCE_DIR}/check_spdx.cmake")

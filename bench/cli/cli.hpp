@@ -367,12 +367,23 @@ private:
     std::size_t failed_ = 0;
 };
 
+namespace detail {
+// Google Benchmark 1.7 keeps the reporter it creates (a static it hands out again); later
+// releases hand it over in a unique_ptr, kept here until the next call.
+inline benchmark::BenchmarkReporter* keep_reporter(benchmark::BenchmarkReporter* r) { return r; }
+template <class Owner>
+benchmark::BenchmarkReporter* keep_reporter(Owner r) {
+    static Owner kept;
+    kept = std::move(r);
+    return kept.get();
+}
+}  // namespace detail
+
 /// Google Benchmark's own display reporter (honouring --benchmark_format where the release can).
-/// Google Benchmark owns the one it creates (a static it hands out again), so this is not an
-/// owning pointer.
+/// Not an owning pointer; valid until the next call.
 inline benchmark::BenchmarkReporter* default_display_reporter() {
 #if defined(EC2BENCH_GBENCH_HAS_DEFAULT_DISPLAY_REPORTER)
-    return benchmark::CreateDefaultDisplayReporter();
+    return detail::keep_reporter(benchmark::CreateDefaultDisplayReporter());
 #else
     static benchmark::ConsoleReporter console;
     return &console;

@@ -23,7 +23,7 @@ public:
         for (const Run& r : runs) {
             counters[r.benchmark_name()] = r.counters;
             labels[r.benchmark_name()] = r.report_label;
-            errors[r.benchmark_name()] = r.error_occurred ? r.error_message : "";
+            errors[r.benchmark_name()] = ec2bench::gbench::run_failed(r) ? ec2bench::gbench::run_error_message(r) : "";
             real_ns[r.benchmark_name()] = r.GetAdjustedRealTime();
         }
     }
@@ -74,18 +74,22 @@ TEST_CASE("register_measure: percentiles per call as counters, batching in the l
     // Manual time is the mean per call: real_time (ns) agrees with mean_us.
     CHECK(c.real_ns.at(spin) == doctest::Approx(k.at("mean_us").value * 1e3).epsilon(1e-6));
     CHECK(c.labels.at(spin).empty());
-    ec2bench::gbench::run_extras x_spin;
-    REQUIRE(ec2bench::gbench::extras_table::instance().get("measure/spin_5us", x_spin));
-    CHECK(x_spin.facts.at("timing") == "per call");
+    // One repetition, one record (this test reads the table, not through capture_reporter).
+    const auto spin_extras = ec2bench::gbench::extras_table::instance().take_uniform("measure/spin_5us", 1);
+    REQUIRE(spin_extras.has_value());
+    CHECK(spin_extras->at(0).facts.at("timing") == "per call");
 
     const std::string inc = "measure/increment/iterations:1/manual_time";
     REQUIRE(c.counters.count(inc) == 1);
     CHECK(c.counters.at(inc).at("batch").value > 1);
     CHECK(c.labels.at(inc).find("batched: ") == 0);
-    ec2bench::gbench::run_extras x_inc;
-    REQUIRE(ec2bench::gbench::extras_table::instance().get("measure/increment", x_inc));
-    CHECK(x_inc.facts.at("timing") == "batched");
-    CHECK(x_inc.warnings.size() == 1);
+    const auto inc_extras = ec2bench::gbench::extras_table::instance().take_uniform("measure/increment", 1);
+    REQUIRE(inc_extras.has_value());
+    CHECK(inc_extras->at(0).facts.at("timing") == "batched");
+    CHECK(inc_extras->at(0).warnings.size() == 1);
+    const auto throws_extras = ec2bench::gbench::extras_table::instance().take_uniform("measure/throws", 1);
+    REQUIRE(throws_extras.has_value());
+    CHECK(throws_extras->at(0).facts.at("error") == "bad input");
 
     CHECK(c.errors.at("measure/throws/iterations:1/manual_time") == "bad input");
 }

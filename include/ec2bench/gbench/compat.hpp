@@ -41,7 +41,23 @@ auto run_error_message(const Run& r, long) -> decltype(std::string(r.skip_messag
     return r.skip_message;
 }
 
+// Google Benchmark up to 1.7: a pointer, null unless a memory manager measured the run; later:
+// a value whose memory_iterations is 0 unless one did.
+template <class Run>
+auto memory_measured(const Run& r, int) -> decltype(r.memory_result != nullptr) {
+    return r.memory_result != nullptr;
+}
+template <class Run>
+auto memory_measured(const Run& r, long) -> decltype(r.memory_result.memory_iterations != 0) {
+    return r.memory_result.memory_iterations != 0;
+}
+
 }  // namespace detail
+
+/// Whether a memory manager (benchmark::RegisterMemoryManager) measured a reported run.
+inline bool memory_measured(const ::benchmark::BenchmarkReporter::Run& r) {
+    return detail::memory_measured(r, 0);
+}
 
 /// Whether a reported run failed (State::SkipWithError), whatever the Google Benchmark release.
 inline bool run_failed(const ::benchmark::BenchmarkReporter::Run& r) {

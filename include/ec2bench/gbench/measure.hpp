@@ -4,6 +4,7 @@
 #ifndef EC2BENCH_GBENCH_MEASURE_HPP
 #define EC2BENCH_GBENCH_MEASURE_HPP
 
+#include <ec2bench/gbench/compat.hpp>
 #include <ec2bench/gbench/reporter.hpp>
 #include <ec2bench/measure.hpp>
 
@@ -60,7 +61,7 @@ inline void report_measure(benchmark::State& state, const ec2bench::measure_resu
                              std::to_string(r.batch_size) +
                              " at a time: percentiles are of batch means, not single calls");
     }
-    extras_table::instance().set(name, std::move(x));
+    record_extras(state, name, std::move(x));
 }
 
 }  // namespace detail
@@ -75,7 +76,7 @@ inline void report_measure(benchmark::State& state, const ec2bench::measure_resu
 ///
 ///     ec2bench::gbench::register_measure("parse/small", [&] { parse(doc); });
 template <class F>
-benchmark::internal::Benchmark* register_measure(const std::string& name, F f,
+benchmark_handle register_measure(const std::string& name, F f,
                                                   const ec2bench::measure_options& opt = {}) {
     const std::string full = measure_benchmark_name(name);
     auto* b = benchmark::RegisterBenchmark(full.c_str(), [f, opt, full](benchmark::State& state) mutable {
@@ -92,6 +93,10 @@ benchmark::internal::Benchmark* register_measure(const std::string& name, F f,
         }
         if (!error.empty()) {
             state.SkipWithError(error.c_str());
+            // Every call records its extras, so that the reporter can pair them with repetitions.
+            run_extras x;
+            x.facts["error"] = error;
+            record_extras(state, full, std::move(x));
             return;
         }
         detail::report_measure(state, r, full);

@@ -229,7 +229,7 @@ private:
         for (const auto& r : runs) {
             if (r.run_type == Run::RT_Aggregate) continue;
             iterations.push_back(r.iterations);
-            measured_memory = measured_memory || r.memory_result != nullptr;
+            measured_memory = measured_memory || memory_measured(r);
         }
         auto& table = extras_table::instance();
         std::optional<std::vector<run_extras>> taken;

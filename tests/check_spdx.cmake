@@ -1,0 +1,17 @@
+# Every installed header, and the executables' own, starts with the license's SPDX line, so that a
+# header copied out of the tree keeps its license. Run as: cmake -DROOT=<source dir> -P this.
+file(GLOB_RECURSE _headers "${ROOT}/include/*.hpp" "${ROOT}/bench/*.hpp")
+set(_missing "")
+foreach(_h IN LISTS _headers)
+  file(STRINGS "${_h}" _first LIMIT_COUNT 1)
+  if(NOT _first STREQUAL "// SPDX-License-Identifier: MIT")
+    file(RELATIVE_PATH _rel "${ROOT}" "${_h}")
+    list(APPEND _missing "${_rel}")
+  endif()
+endforeach()
+if(_missing)
+  list(JOIN _missing "\n  " _list)
+  message(FATAL_ERROR "no '// SPDX-License-Identifier: MIT' first line in:\n  ${_list}")
+endif()
+list(LENGTH _headers _n)
+message(STATUS "${_n} headers carry the SPDX line")
