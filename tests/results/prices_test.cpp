@@ -360,3 +360,15 @@ TEST_CASE("price_age_days and price_is_stale: older than 180 days") {
     CHECK_THROWS_WITH_AS(rs::price_age_days("2026-01-19", "6.12.2026"),
                          "today '6.12.2026': expected a date YYYY-MM-DD", std::invalid_argument);
 }
+
+TEST_CASE("the bundled snapshot reads, and every row is us-east-1 on-demand, two sources each") {
+    const auto t = rs::load_price_csv(std::string(EC2BENCH_SOURCE_DIR) + "/data/prices/ec2-on-demand-us-east-1.csv");
+    CHECK(t.size() >= 1);
+    for (const auto& e : t.entries()) {
+        CAPTURE(e.instance_type);
+        CHECK(e.region == "us-east-1");
+        CHECK(e.market == rs::price_market::on_demand);
+        CHECK(e.usd_per_hour > 0);
+        CHECK(e.source.find('+') != std::string::npos);
+    }
+}
