@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the ec2bench executables share around CLI11: Google Benchmark's flags passed through,
 // options for counts and sizes in the notations of bench/cli/parse.hpp, checked against their
 // allowed ranges before anything is allocated, one error line, and the exit status.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The executables' numbers in the notations their users write: counts as 1e10, 2^32 or
 // 80_000_000, sizes the fio way (4k, 1M). The executables' business, not the installed library's:
 // CLI11 parses the flags and calls these as validators (bench/cli/cli.hpp).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Monotonic time for measurements: nanosecond counts from CLOCK_MONOTONIC, and the clock's
 // observed granularity measured the way STREAM's checktick() does. Layer 1: POSIX only.
 #ifndef EC2BENCH_CLOCK_HPP

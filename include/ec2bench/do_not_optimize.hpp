@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Compiler barriers that keep measured work from being optimised away, as Google Benchmark's
 // DoNotOptimize/ClobberMemory do, without depending on Google Benchmark.
 #ifndef EC2BENCH_DO_NOT_OPTIMIZE_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ec2bench: layers 1 and 2 (kernels, statistics, system facts). Standard library and POSIX only.
 #ifndef EC2BENCH_EC2BENCH_HPP
 #define EC2BENCH_EC2BENCH_HPP

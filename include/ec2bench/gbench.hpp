@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ec2bench: layers 1-3, adding the Google Benchmark fixtures. Link ec2bench::gbench.
 #ifndef EC2BENCH_GBENCH_HPP
 #define EC2BENCH_GBENCH_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Timing a user's own callable into a latency histogram: per call where the clock resolves a
 // call, in calibrated batches where it does not, after a warm-up, over repetitions. Layer 1:
 // standard library and POSIX only.

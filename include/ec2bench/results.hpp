@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ec2bench: layers 1-4, adding the results file, comparison, the regression gate, service-level
 // objectives, tables and HdrHistogram's formats. Link ec2bench::gbench.
 #ifndef EC2BENCH_RESULTS_HPP
@@ -13,6 +14,7 @@
 #include <ec2bench/results/github_action_benchmark.hpp>
 #include <ec2bench/results/hdr.hpp>
 #include <ec2bench/results/metrics.hpp>
+#include <ec2bench/results/prices.hpp>
 #include <ec2bench/results/report.hpp>
 #include <ec2bench/results/slo.hpp>
 #include <ec2bench/results/table.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ec2bench: the one source of the version number. CMake reads these three macros.
 #ifndef EC2BENCH_VERSION_HPP
 #define EC2BENCH_VERSION_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Page-mapped, aligned, untouched storage for benchmark arrays, with optional huge pages.
 #ifndef EC2BENCH_DETAIL_ALIGNED_BUFFER_HPP
 #define EC2BENCH_DETAIL_ALIGNED_BUFFER_HPP

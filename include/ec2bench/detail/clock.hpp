@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The clock functions under their former detail:: names; they are public now, in
 // <ec2bench/clock.hpp>.
 #ifndef EC2BENCH_DETAIL_CLOCK_HPP

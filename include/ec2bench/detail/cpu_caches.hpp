@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CPU cache geometry from sysfs, for sizing STREAM arrays past the last-level cache and sieve
 // segments to L1/L2. The sysfs root is a parameter so tests can supply a fake tree.
 #ifndef EC2BENCH_DETAIL_CPU_CACHES_HPP

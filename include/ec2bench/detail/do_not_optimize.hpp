@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The compiler barriers under their former detail:: names; they are public now, in
 // <ec2bench/do_not_optimize.hpp>.
 #ifndef EC2BENCH_DETAIL_DO_NOT_OPTIMIZE_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Which process made a file, in a form that can later prove the process is gone. A pid alone is
 // reused; with its start time (field 22 of /proc/<pid>/stat, clock ticks since boot) it names one
 // process for the life of a boot. Both mean something only on the same boot and in the same pid

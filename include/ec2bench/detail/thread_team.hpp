@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A persistent team of pinned threads with a barrier, so that no thread is created, woken from a
 // cold sleep or migrated inside a timed region. C++17 has no std::barrier; this is one.
 #ifndef EC2BENCH_DETAIL_THREAD_TEAM_HPP

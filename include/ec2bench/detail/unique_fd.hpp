@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An owning POSIX file descriptor: closed exactly once, move-only.
 #ifndef EC2BENCH_DETAIL_UNIQUE_FD_HPP
 #define EC2BENCH_DETAIL_UNIQUE_FD_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The few places where Google Benchmark's API differs between the releases ec2bench builds
 // against: Debian 12's 1.7.1 and Ubuntu 22.04's 1.6.1, and current releases, where the
 // benchmark class moved from benchmark::internal to benchmark (the old name is deprecated) and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Attaches host and EC2 facts to every Google Benchmark run as custom context, under keys
 // namespaced "ec2bench.", without overriding a key the user set with --benchmark_context.
 #ifndef EC2BENCH_GBENCH_CONTEXT_HPP

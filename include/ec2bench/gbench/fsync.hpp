@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Google Benchmark fixtures for durable writes: one fsync_io run per benchmark repetition,
 // reported as IOPS (items_per_second), MB/s and latency percentiles.
 #ifndef EC2BENCH_GBENCH_FSYNC_HPP

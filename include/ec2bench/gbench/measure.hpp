@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A user's own callable as a Google Benchmark benchmark whose counters are its latency
 // percentiles (ec2bench::measure underneath), so it lands in ec2bench's results file and in
 // compare/check beside the built-in kernels.

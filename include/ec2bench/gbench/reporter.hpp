@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Capturing Google Benchmark's own JSON while it prints to the console, and the per-run facts
 // (strings, warnings) that fixtures attach beside Google Benchmark's numeric counters.
 #ifndef EC2BENCH_GBENCH_REPORTER_HPP

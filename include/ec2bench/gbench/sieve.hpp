@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Google Benchmark fixtures for the prime sieve: the count of the primes below a limit on T
 // threads, and a thread sweep with speedup and scaling efficiency against one thread.
 #ifndef EC2BENCH_GBENCH_SIEVE_HPP

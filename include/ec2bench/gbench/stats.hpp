@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Google Benchmark fixtures for the statistics layer: the cost of recording a latency (raw
 // store, histogram) and of reading quantiles (histogram, exact selection, and std::sort).
 #ifndef EC2BENCH_GBENCH_STATS_HPP

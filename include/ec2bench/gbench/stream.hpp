@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Google Benchmark fixtures for STREAM: one benchmark per kernel and element type, each iteration
 // one timed pass (manual time, measured inside the thread team), plus a triad thread sweep.
 #ifndef EC2BENCH_GBENCH_STREAM_HPP

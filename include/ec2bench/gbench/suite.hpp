@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The suite: every kernel family registered at once, from a preset ("quick", about a minute, or
 // "default", a few minutes) that the caller may adjust.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Durable-write latency, IOPS and throughput: blocks written to a fresh file in a directory the
 // user names, each made durable by the chosen method, with per-operation latencies of the write,
 // the sync and both. The file is created exclusively under a name that says which process made

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The prime sieve: counts or visits the primes in [lo, hi) for 64-bit bounds with a segmented
 // sieve of Eratosthenes on a mod-30 wheel (one byte per 30 numbers), pre-sieved by the primes up
 // to 163, with separate crossing-off strategies for small, medium and large sieving primes and

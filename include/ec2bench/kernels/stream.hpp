@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // STREAM: copy, scale, add and triad, measured and validated the way John McCalpin's STREAM
 // does, with the threading and stores that reach the machine's memory-bandwidth ceiling.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Atomic replacement of a file: readers see the old contents or the new, never a mixture, and a
 // crash or an error at any point leaves the old file as it was.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Comparing two results files benchmark by benchmark: each family's metrics, the change between
 // the medians, and, where both sides have repetitions, the Mann-Whitney U test on them. A
 // baseline may pool several files of one instance type (pool_documents, read_baseline).

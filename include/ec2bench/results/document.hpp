@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The results file: Google Benchmark's JSON (context + benchmarks, unchanged, so its
 // tools/compare.py reads it) plus an "ec2bench" object with the schema version, host and EC2
 // facts and per-benchmark extras. Written atomically; read back with schema checks.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The per-benchmark extras of a results file (ec2bench.benchmarks): written in schema version 2
 // (common facts, each repetition's values, aggregates across repetitions), read back the same
 // way from versions 1 and 2. docs/results-schema.md describes both.

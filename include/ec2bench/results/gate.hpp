@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The regression gate: a verdict per metric (regression, improvement, unchanged, inconclusive,
 // error) from the change between two results files' medians, a threshold and the Mann-Whitney
 // U test, an exit status for CI, and the parsers and renderers a command line needs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A results file as github-action-benchmark's custom JSON (tools customBiggerIsBetter and
 // customSmallerIsBetter): an array of {name, unit, value, range, extra}. Its googlecpp parser
 // keeps only real_time; this keeps ec2bench's own counters (GB/s, IOPS, p99, ns per record).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // HdrHistogram's formats for ec2bench's histograms (layer 4, zlib): the V2 compressed
 // histogram encoding and its base64 text, interval logs (.hlog, formats 1.2 and 1.3 with tags),
 // the percentile distribution text (.hgrm) and HistogramLogProcessor's summary of a log.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading numbers out of results documents: each family's primary metric (which counter, which
 // way is better), per-benchmark values across repetitions, and the suite's headline numbers.
 #ifndef EC2BENCH_RESULTS_METRICS_HPP

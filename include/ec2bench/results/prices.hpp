@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The price of an instance-hour, for the fleet report's price-performance: a table read from
 // the prices CSV (`--prices=FILE`, and the bundled snapshot), reduced from the JSON of
 // `aws ec2 describe-spot-price-history` (`--spot-prices=FILE`), or given as `--price TYPE=USD`;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The report on many results files: one row per file (where it ran, on what) with the suite's
 // headline numbers, as a table, Markdown or CSV, for a shared database of instance performance.
 #ifndef EC2BENCH_RESULTS_REPORT_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Service-level objectives on a results file: "fsync/fdatasync/4096/append:p99_us<2000" holds
 // when the median of the benchmark's repetitions meets the limit (or, strictly, when the whole
 // distribution-free confidence interval of that median does).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Plain-text, Markdown and CSV tables, for the suite's summary, compare and report.
 #ifndef EC2BENCH_RESULTS_TABLE_HPP
 #define EC2BENCH_RESULTS_TABLE_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Comparing two sets of benchmark repetitions: the Mann-Whitney U test (two-sided), with
 // scipy.stats.mannwhitneyu's choice of exact or asymptotic p-value, and the effect size.
 #ifndef EC2BENCH_STATS_COMPARE_HPP

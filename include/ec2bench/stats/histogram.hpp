@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A log-linear histogram of unsigned integer values (nanoseconds, above all) with its layout
 // fixed at compile time: HdrHistogram's buckets, recorded in a handful of instructions, with
 // exact count, min, max and sum, exact merge and a stated relative-error bound.

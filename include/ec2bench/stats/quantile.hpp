@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Exact quantiles of a sample under the nine Hyndman-Fan definitions and numpy's four others,
 // several at once by selection (no full sort).
 #ifndef EC2BENCH_STATS_QUANTILE_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Summaries of a sample (count, extremes, mean, spread, percentiles) and confidence intervals:
 // distribution-free for a quantile, Student-t for the mean.
 #ifndef EC2BENCH_STATS_SUMMARY_HPP

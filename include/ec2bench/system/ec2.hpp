@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The EC2 probe: which instance type, region and availability zone a result came from.
 //
 // Order (docs/ec2.md): AWS_EC2_METADATA_DISABLED=true means no probe at all. Then DMI, which

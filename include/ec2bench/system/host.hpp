@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Host facts recorded with every result: architecture, CPU model and microarchitecture, cores,
 // caches, memory, kernel, NUMA, transparent huge pages, clock source and load. Read from uname,
 // sysfs and procfs, whose roots are parameters so tests can supply fake trees. Never the host

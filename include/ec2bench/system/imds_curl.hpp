@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The libcurl transport for the EC2 probe (link ec2bench::ec2). Kept apart from ec2.hpp so that
 // the probe itself needs no third-party header and every translation unit sees one definition.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // HdrHistogram's V2 compressed histogram encoding, as the Java, C, Go and Rust libraries write
 // it into interval logs, and its base64 text form:
 //

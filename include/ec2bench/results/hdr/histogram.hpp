@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A histogram as HdrHistogram defines it: its layout (lowest discernible value, highest trackable
 // value, significant digits), its counts by HdrHistogram's index, and HdrHistogram's own answers
 // (value at percentile, max, mean, ...), so that what we print from a log is what HdrHistogram's

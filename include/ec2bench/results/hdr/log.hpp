@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // HdrHistogram's interval log (.hlog), formats 1.2 and 1.3, as HistogramLogWriter writes it
 // and HistogramLogReader reads it:
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // HdrHistogram's percentile distribution text (.hgrm), as outputPercentileDistribution prints
 // it, and HistogramLogProcessor's overall distribution of an interval log.
 #ifndef EC2BENCH_RESULTS_HDR_PERCENTILES_HPP

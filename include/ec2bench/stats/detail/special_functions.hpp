@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Special functions for the statistics layer, from the standard library only: the regularized
 // incomplete beta function and what is built on it (Student's t, the binomial distribution),
 // and the normal distribution.
