@@ -171,7 +171,7 @@ struct options {
     ///                     static_cast<unsigned long long>(i.total.count()));
     ///     };
     std::function<void(const interval&)> on_interval;
-    /// The length of on_interval's intervals: positive, at most 1e9 seconds.
+    /// The length of on_interval's intervals, from 1e-9 to 1e9 seconds.
     double interval_seconds = 1;
 };
 
