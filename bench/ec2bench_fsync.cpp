@@ -1,14 +1,92 @@
 // ec2bench-fsync: durable-write latency, IOPS and throughput as Google Benchmark benchmarks.
 #include "cli/cli.hpp"
 
+#include <ec2bench/clock.hpp>
 #include <ec2bench/gbench/fsync.hpp>
+#include <ec2bench/results/hdr.hpp>
+#include <ec2bench/version.hpp>
 
 #include <benchmark/benchmark.h>
 
+#include <time.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+namespace {
+
+/// --hlog: HdrHistogram's interval log (format 1.3) of every run's write+sync latencies in ns,
+/// one line per interval tagged with the benchmark's name. Each line reaches the file (fflush)
+/// as it is written, so a run cut short by a signal leaves a valid log of what it measured.
+class hlog_file {
+public:
+    /// Opens (truncates) the file and writes the header; usage_error when it cannot.
+    explicit hlog_file(const std::string& path) : path_(path) {
+        file_ = std::fopen(path.c_str(), "we");
+        if (file_ == nullptr) throw ec2bench::cli::usage_error(flag() + ": " + std::strerror(errno));
+        // The log's StartTime (wall clock) and the monotonic reading at the same moment: runs
+        // report their intervals on the monotonic clock, and timestamps are seconds after this.
+        timespec wall{};
+        ::clock_gettime(CLOCK_REALTIME, &wall);
+        mono_start_ns_ = ec2bench::now_ns();
+        const double start_s = static_cast<double>(wall.tv_sec) + static_cast<double>(wall.tv_nsec) * 1e-9;
+        writer_.write_header(start_s,
+                             std::string("[Logged with ec2bench-fsync ") + ec2bench::version_string() + "]",
+                             start_s);
+        flush();
+    }
+    hlog_file(const hlog_file&) = delete;
+    hlog_file& operator=(const hlog_file&) = delete;
+    ~hlog_file() {
+        if (file_ != nullptr) std::fclose(file_);
+    }
+
+    /// One interval of a run; std::runtime_error when the file cannot take it (the run fails).
+    void write(const std::string& benchmark, const ec2bench::fsync_io::interval& i) {
+        const std::uint64_t at = i.phase_start_ns + i.start_ns;
+        const double start_s =
+            at >= mono_start_ns_ ? static_cast<double>(at - mono_start_ns_) * 1e-9 : 0.0;
+        writer_.write_interval(start_s, static_cast<double>(i.length_ns) * 1e-9, i.total, benchmark);
+        flush();
+    }
+
+    /// Closes the file; false (after saying why on stderr) when the last writes failed.
+    bool close(const std::string& program) {
+        const int rc = std::fclose(file_);
+        file_ = nullptr;
+        if (rc != 0) {
+            std::fprintf(stderr, "%s: %s: %s\n", program.c_str(), flag().c_str(), std::strerror(errno));
+            return false;
+        }
+        return true;
+    }
+
+private:
+    std::string flag() const { return "--hlog=" + path_; }
+
+    void flush() {
+        const std::string text = buffer_.str();
+        buffer_.str(std::string());
+        if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0) {
+            throw std::runtime_error(flag() + ": cannot write: " + std::strerror(errno));
+        }
+    }
+
+    std::string path_;
+    std::FILE* file_ = nullptr;
+    std::uint64_t mono_start_ns_ = 0;
+    std::ostringstream buffer_;
+    ec2bench::results::hdr::interval_log_writer writer_{buffer_};
+};
+
+}  // namespace
 
 
 int main(int argc, char** argv) {
@@ -20,6 +98,8 @@ int main(int argc, char** argv) {
     std::vector<std::string> methods = {"fdatasync"};
     std::uint64_t seconds = 10, sync_every = o.run.sync_every;
     std::string prepare = "append", ops_text = "2000";
+    std::string hlog_path, hlog_interval_text;
+    double hlog_interval = 1.0;
     CLI::App app("durable-write latency, IOPS and MB/s: blocks written to a fresh file in --dir, "
                  "each made durable by --method",
                  program);
@@ -65,6 +145,22 @@ int main(int argc, char** argv) {
     cli::add_size(app, "--max-file-size", o.run.max_file_bytes, 512,
                   std::numeric_limits<std::uint64_t>::max(),
                   "refuse runs whose file would exceed SIZE (default: 1G)");
+    cli::add_text(app, "--hlog", hlog_path,
+                  "also write HdrHistogram's interval log (format 1.3) of every run's write+sync "
+                  "latencies in ns to FILE, each line tagged with the benchmark's name; read it "
+                  "with ec2bench hlog or HdrHistogram's tools",
+                  "FILE");
+    cli::add_value(app, "--hlog-interval", "SECONDS",
+                   "the length of --hlog's intervals, from 0.001 to 3600 (default: 1)",
+                   [&](const std::string& v) {
+                       const auto x = cli::detail::real(v);
+                       if (!x || !(*x >= 0.001 && *x <= 3600)) {
+                           throw cli::usage_error("--hlog-interval=" + v +
+                                                  ": expected seconds from 0.001 to 3600");
+                       }
+                       hlog_interval = *x;
+                       hlog_interval_text = v;
+                   });
     app.footer(std::string(cli::exit_status_help) +
                " SIGINT, SIGTERM, SIGHUP and SIGQUIT remove the test file before the program "
                "ends.\n\nGoogle Benchmark's own flags follow.");
@@ -80,6 +176,10 @@ int main(int argc, char** argv) {
     o.run.seconds = static_cast<double>(seconds);
     o.run.sync_every = static_cast<unsigned>(sync_every);
     try {
+        if (!hlog_interval_text.empty() && hlog_path.empty()) {
+            throw cli::usage_error("--hlog-interval=" + hlog_interval_text +
+                                   ": goes with --hlog=FILE");
+        }
         cli::check_fsync_directory(o.run.directory);
         for (const std::size_t bs : o.block_sizes) {
             // The run's own limit, checked before anything starts: --ops=1e18 is a refused flag.
@@ -100,9 +200,24 @@ int main(int argc, char** argv) {
         return cli::exit_usage;
     }
     if (!cli::initialize_gbench(program, args.gbench)) return cli::exit_usage;
+    // Opened before any run, so that a path that cannot be written is a refused flag.
+    std::unique_ptr<hlog_file> hlog;
+    if (!hlog_path.empty()) {
+        try {
+            hlog = std::make_unique<hlog_file>(hlog_path);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+            return cli::exit_usage;
+        }
+        o.run.interval_seconds = hlog_interval;
+        o.on_interval = [&hlog](const std::string& name, const fio::interval& i) {
+            hlog->write(name, i);
+        };
+    }
     benchmark::AddCustomContext("ec2bench.fsync_directory", o.run.directory);
     ec2bench::gbench::register_fsync(o);
-    const int rc = cli::run_benchmarks(program);
+    int rc = cli::run_benchmarks(program);
     benchmark::Shutdown();
+    if (hlog && !hlog->close(program) && rc == cli::exit_ok) rc = cli::exit_failed;
     return rc;
 }

@@ -6,6 +6,7 @@
 //   ec2bench check FILE --slo 'BENCHMARK:METRIC<LIMIT'... [--strict]
 //   ec2bench report FILE|DIR... [--format=...] [--sort=COLUMN]
 #include "cli/cli.hpp"
+#include "terminal_escape.hpp"
 
 #include <ec2bench/ec2bench.hpp>
 #include <ec2bench/gbench.hpp>
@@ -23,11 +24,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -507,6 +512,68 @@ int cmd_report(const report_args& a) {
     return bad != 0 ? 1 : 0;
 }
 
+// --- hlog -----------------------------------------------------------------------------------
+
+struct hlog_args {
+    std::string file;
+    rs::hdr::log_processor_options processor;
+    std::string start_text = "0", end_text;  ///< as given, for messages
+    bool list_tags = false;
+};
+
+/// HdrHistogram's HistogramLogProcessor on one interval log: the percentile distribution of the
+/// selected intervals, or (--list-tags) the tags. Everything read from the file is escaped.
+int cmd_hlog(const hlog_args& a) {
+    namespace hdr = rs::hdr;
+    using ec2bench::bench_local::escape_for_terminal;
+    if (a.file.empty()) {
+        return fail("hlog: expected an interval log file (ec2bench-fsync --hlog=FILE writes one)");
+    }
+    const std::string shown = "'" + escape_for_terminal(a.file) + "'";
+    struct stat st{};
+    if (::stat(a.file.c_str(), &st) != 0) {
+        return fail("hlog: cannot read " + shown + ": " + std::strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        return fail("hlog: " + shown + " is not a regular file; expected an interval log");
+    }
+    const auto open = [&](std::ifstream& in) {
+        in.open(a.file, std::ios::binary);
+        if (!in) throw std::runtime_error("cannot read " + shown + ": " + std::strerror(errno));
+    };
+    std::ostringstream out;  // printed only once the whole log has been read
+    try {
+        std::ifstream in;
+        open(in);
+        if (a.list_tags) {
+            hdr::write_tags(out, hdr::list_tags(in, a.file));
+        } else {
+            try {
+                hdr::process_log(in, out, a.file, a.processor);
+            } catch (const hdr::format_error&) {
+                throw;
+            } catch (const std::runtime_error& e) {
+                // No interval selected: name the tags there are, the likely fix.
+                std::ifstream again;
+                open(again);
+                const auto found = hdr::list_tags(again, a.file);
+                std::string hint;
+                for (std::size_t i = 0; i < found.tags.size() && i < 10; ++i) {
+                    hint += (i == 0 ? "" : ", ") + escape_for_terminal(found.tags[i]);
+                }
+                if (found.tags.size() > 10) hint += ", ...";
+                if (hint.empty()) throw;
+                throw std::runtime_error(std::string(e.what()) + "; its tags: " + hint +
+                                         " (choose one with --tag, list them with --list-tags)");
+            }
+        }
+    } catch (const std::exception& e) {
+        return fail(std::string("hlog: ") + e.what());
+    }
+    std::fputs(out.str().c_str(), stdout);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -617,6 +684,57 @@ int main(int argc, char** argv) {
     cli::add_choice(*report, "--sort", rpa.sort, sort_columns,
                     "column to sort by, best first (default: instance_type)");
 
+    hlog_args ha;
+    auto* hlog = app.add_subcommand(
+        "hlog", "an HdrHistogram interval log's percentile distribution, as HistogramLogProcessor "
+                "prints it, or its tags (ec2bench-fsync --hlog=FILE writes such a log)");
+    hlog->add_option("file", ha.file, "the interval log (.hlog, format 1.2 or 1.3)");
+    cli::add_value(*hlog, "--tag", "TAG",
+                   "only the intervals with this tag, such as fsync/fdatasync/4096/append "
+                   "(default: only the untagged ones, as HistogramLogProcessor)",
+                   [&](const std::string& v) { ha.processor.tag = v; });
+    const auto seconds_flag = [](const std::string& name, double& target, std::string& text) {
+        return [name, &target, &text](const std::string& v) {
+            const auto x = cli::detail::real(v);
+            if (!x || *x < 0) {
+                throw cli::usage_error("hlog: " + name + "=" + v +
+                                       ": expected seconds after the log's start time, 0 or more");
+            }
+            target = *x;
+            text = v;
+        };
+    };
+    cli::add_value(*hlog, "--start", "S",
+                   "only intervals starting at least S seconds after the log's start (default: 0)",
+                   seconds_flag("--start", ha.processor.range_start_s, ha.start_text));
+    cli::add_value(*hlog, "--end", "S",
+                   "only intervals starting at most S seconds after the log's start (default: all)",
+                   seconds_flag("--end", ha.processor.range_end_s, ha.end_text));
+    cli::add_value(*hlog, "--unit-ratio", "R",
+                   "values are divided by R: 1e6 prints ms of a log in ns (default), 1e3 us, 1 ns",
+                   [&](const std::string& v) {
+                       const auto x = cli::detail::real(v);
+                       if (!x || !(*x > 0)) {
+                           throw cli::usage_error("hlog: --unit-ratio=" + v +
+                                                  ": expected a positive number, such as 1e6 or 1e3");
+                       }
+                       ha.processor.value_unit_ratio = *x;
+                   });
+    cli::add_value(*hlog, "--ticks", "N",
+                   "percentile lines per half of the remaining distance to 100%, from 1 to 1000 "
+                   "(default: 5)",
+                   [&](const std::string& v) {
+                       const auto n = cli::detail::integer(v);
+                       if (!n || *n < 1 || *n > 1000) {
+                           throw cli::usage_error("hlog: --ticks=" + v + ": expected from 1 to 1000");
+                       }
+                       ha.processor.ticks_per_half = static_cast<int>(*n);
+                   });
+    hlog->add_flag("--csv", ha.processor.csv, "the distribution as CSV (no summary lines)");
+    hlog->add_flag("--list-tags", ha.list_tags, "print the tags the log's intervals carry instead");
+    hlog->footer("Exit status: 0 printed, 2 bad flags, a file that cannot be read, a malformed "
+                 "log or no interval selected.");
+
     if (!args.ours.empty() && args.ours.front()[0] != '-' &&
         app.get_subcommands([&](CLI::App* c) { return c->check_name(args.ours.front()); }).empty()) {
         return fail("unknown command '" + args.ours.front() +
@@ -639,6 +757,13 @@ int main(int argc, char** argv) {
             return cmd_check(cka);
         }
         if (report->parsed()) return cmd_report(rpa);
+        if (hlog->parsed()) {
+            if (ha.processor.range_end_s < ha.processor.range_start_s) {
+                return fail("hlog: --end=" + ha.end_text + " is before --start=" + ha.start_text +
+                            ": expected start <= end");
+            }
+            return cmd_hlog(ha);
+        }
     } catch (const std::exception& e) {
         return fail(e.what(), 1);
     }

@@ -6,17 +6,20 @@
 Every run has AWS_EC2_METADATA_DISABLED=true unless a test points the probe at its own fake
 metadata server on 127.0.0.1: nothing here may reach 169.254.169.254, even on an EC2 host.
 """
+import base64
 import http.server
 import json
 import os
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import unittest
+import zlib
 
 EXE = None
 SCHEMA = None
@@ -397,6 +400,288 @@ class Probe(unittest.TestCase):
     def test_disabled(self):
         r = run(["probe"])
         self.assertEqual(json.loads(r.stdout)["ec2"]["imds"], "disabled")
+
+def decode_hdr_v2(text):
+    """HdrHistogram's V2 compressed histogram (base64), decoded here without the C++ reader:
+    the header fields and the counts from index 0 up."""
+    raw = base64.b64decode(text, validate=True)
+    cookie, length = struct.unpack(">II", raw[:8])
+    assert cookie & ~0xF0 == 0x1C849304, hex(cookie)  # compressed, wrapping...
+    plain = zlib.decompress(raw[8:8 + length])
+    (cookie, payload_length, offset, digits, lowest, highest,
+     ratio) = struct.unpack(">IIiiqqd", plain[:40])
+    assert cookie & ~0xF0 == 0x1C849303, hex(cookie)  # ...the V2 encoding
+    payload = plain[40:40 + payload_length]
+    assert len(payload) == payload_length
+    counts, i = [], 0
+    while i < len(payload):
+        # LEB128: 7 bits a byte for 8 bytes, all 8 bits of a ninth; then ZigZag.
+        value = 0
+        for k in range(9):
+            b = payload[i]
+            i += 1
+            if k == 8:
+                value |= b << 56
+                break
+            value |= (b & 0x7F) << (7 * k)
+            if not b & 0x80:
+                break
+        v = (value >> 1) ^ -(value & 1)
+        if v < 0:
+            counts.extend([0] * -v)  # a run of empty buckets
+        else:
+            counts.append(v)
+    header = {"normalizing_offset": offset, "digits": digits, "lowest": lowest,
+              "highest": highest, "ratio": ratio}
+    return header, counts
+
+
+def hdr_highest_equivalent(index, sub_bucket_bits=10):
+    """The highest value of bucket `index` in HdrHistogram's layout with lowest value 1 and
+    2^(sub_bucket_bits+1) sub-buckets (3 significant digits: 2048)."""
+    half = 1 << sub_bucket_bits
+    bucket = (index >> sub_bucket_bits) - 1
+    sub = (index & (half - 1)) + half
+    if bucket < 0:
+        sub -= half
+        bucket = 0
+    return (sub << bucket) + (1 << bucket) - 1
+
+
+class HdrLog(unittest.TestCase):
+    """ec2bench-fsync --hlog writes HdrHistogram's interval log of every run; ec2bench hlog
+    prints a log's distribution as HistogramLogProcessor does."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="ec2bench-hlog-test-")
+        cls.log = os.path.join(cls.dir, "x.hlog")
+        cls.fsync = os.path.join(os.path.dirname(EXE), "ec2bench-fsync")
+        cls.result = subprocess.run(
+            [cls.fsync, f"--dir={cls.dir}", "--ops=300", "--method=fdatasync,none",
+             f"--hlog={cls.log}", "--hlog-interval=0.05", "--benchmark_min_time=0.01",
+             "--benchmark_format=json"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(), timeout=600)
+        cls.interop = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                   "shared", "interop", "hdrhistogram")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def intervals(self):
+        """(tag, start, length, max column, header, counts) of every interval line."""
+        out = []
+        with open(self.log) as f:
+            lines = f.read().splitlines()
+        self.assertEqual(lines[0], "#[Logged with ec2bench-fsync " + lines[0].split()[-1])
+        self.assertEqual(lines[1], "#[Histogram log format version 1.3]")
+        self.assertTrue(lines[2].startswith("#[StartTime: "), lines[2])
+        self.assertTrue(lines[3].startswith("#[BaseTime: "), lines[3])
+        self.assertEqual(lines[2][len("#[StartTime: "):].split()[0],
+                         lines[3][len("#[BaseTime: "):].split()[0])
+        self.assertEqual(lines[4], '"StartTimestamp","Interval_Length","Interval_Max",'
+                                   '"Interval_Compressed_Histogram"')
+        for line in lines[5:]:
+            self.assertTrue(line.startswith("Tag="), line)
+            tag, start, length, max_column, text = line[4:].split(",")
+            header, counts = decode_hdr_v2(text)
+            out.append((tag, float(start), float(length), max_column, header, counts))
+        return out
+
+    def test_log_holds_every_write_of_every_run(self):
+        self.assertEqual(self.result.returncode, 0, self.result.stderr)
+        doc = json.loads(self.result.stdout)
+        ops = {b["run_name"].split("/iterations:")[0]: b["ops"] for b in doc["benchmarks"]}
+        self.assertEqual(sorted(ops), ["fsync/fdatasync/4096/append", "fsync/none/4096/append"])
+        intervals = self.intervals()
+        self.assertEqual({i[0] for i in intervals}, set(ops))
+        for name, n in ops.items():
+            mine = [i for i in intervals if i[0] == name]
+            self.assertEqual(sum(sum(i[5]) for i in mine), n, name)
+            self.assertEqual(n, 300)
+        previous_end = 0.0
+        for tag, start, length, max_column, header, counts in intervals:
+            # latency_histogram's layout: 1 ns to one hour, 3 significant digits.
+            self.assertEqual(header, {"normalizing_offset": 0, "digits": 3, "lowest": 1,
+                                      "highest": 3_600_000_000_000, "ratio": 1.0})
+            self.assertGreater(sum(counts), 0)
+            self.assertLessEqual(length, 0.05)
+            self.assertGreater(length, 0)
+            # One after the other, the runs too (3 decimals each).
+            self.assertGreaterEqual(start + 0.0015, previous_end)
+            previous_end = start + length
+            top = max(k for k, c in enumerate(counts) if c)
+            self.assertEqual(max_column, f"{hdr_highest_equivalent(top) / 1e6:.3f}")
+        self.assertEqual(sorted(os.listdir(self.dir)), ["x.hlog"])
+
+    def test_hlog_prints_the_distribution_of_a_tag(self):
+        tag = "fsync/fdatasync/4096/append"
+        r = run(["hlog", self.log, f"--tag={tag}"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertTrue(lines[0].startswith("#[StartTime: "), lines[0])
+        self.assertEqual(lines[1], "       Value     Percentile TotalCount 1/(1-Percentile)")
+        self.assertEqual(lines[2], "")
+        mine = [i for i in self.intervals() if i[0] == tag]
+        top = max(max(k for k, c in enumerate(i[5]) if c) for i in mine)
+        max_ms = f"{hdr_highest_equivalent(top) / 1e6:.3f}"
+        self.assertEqual(lines[-2], f"#[Max     = {max_ms:>12}, Total count    = {300:>12}]")
+        self.assertEqual(lines[-1], "#[Buckets = " + lines[-1][12:24] + ", SubBuckets     =         2048]")
+        self.assertTrue(lines[-4].endswith(" 1.000000000000        300"), lines[-4])
+        # Microseconds, and CSV.
+        r = run(["hlog", self.log, f"--tag={tag}", "--unit-ratio=1e3", "--csv", "--ticks=1"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[1], '"Value","Percentile","TotalCount","1/(1-Percentile)"')
+        self.assertEqual(lines[-1], f"{hdr_highest_equivalent(top) / 1e3:.3f},1.000000000000,300,Infinity")
+        # A time range past the log selects nothing.
+        r = run(["hlog", self.log, f"--tag={tag}", "--start=3600"])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, f"ec2bench: hlog: {self.log}: no interval histograms with tag "
+                                   f"'{tag}' in the time range; its tags: fsync/fdatasync/4096/append, "
+                                   "fsync/none/4096/append (choose one with --tag, list them with "
+                                   "--list-tags)\n")
+
+    def test_hlog_lists_tags_and_needs_one(self):
+        r = run(["hlog", "--list-tags", self.log])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "Tags found in input file:\nfsync/fdatasync/4096/append\n"
+                                   "fsync/none/4096/append\n")
+        # As HistogramLogProcessor: without --tag, only untagged intervals, and there are none.
+        r = run(["hlog", self.log])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stdout, "")
+        self.assertEqual(r.stderr, f"ec2bench: hlog: {self.log}: no interval histograms without a "
+                                   "tag; its tags: fsync/fdatasync/4096/append, "
+                                   "fsync/none/4096/append (choose one with --tag, list them with "
+                                   "--list-tags)\n")
+
+    def test_hlog_on_jhiccups_log(self):
+        v2 = os.path.join(self.interop, "jHiccup-2.0.7S.logV2.hlog")
+        if not os.path.exists(v2):
+            self.skipTest(f"{v2} is absent (the shared interop data sits beside the repository)")
+        r = run(["hlog", v2])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], "#[StartTime: 1441812279.474 (seconds since epoch), "
+                                   "Wed Sep 09 15:24:39 UTC 2015]")
+        self.assertEqual(lines[1], "       Value     Percentile TotalCount 1/(1-Percentile)")
+        self.assertEqual(lines[-2], "#[Max     =      1803.55, Total count    =        48761]")
+        self.assertEqual(lines[-1], "#[Buckets =           21, SubBuckets     =          256]")
+        r = run(["hlog", "--list-tags", os.path.join(self.interop, "jHiccup-2.0.7S.logV3.hlog")])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "Tags found in input file:\n[NO TAG (default)]\na1.134a\n"
+                                   "a3.134a\na5.132a\na7.133a\n")
+
+    def test_strings_from_the_file_are_escaped(self):
+        with open(self.log) as f:
+            text = f.read().splitlines()[5].split(",")[-1]
+        evil = os.path.join(self.dir, "evil.hlog")
+        with open(evil, "w") as f:
+            f.write(f"Tag=x\x1b]0;owned\x07,0.000,1.000,0.001,{text}\n")
+        try:
+            r = run(["hlog", "--list-tags", evil])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stdout, "Tags found in input file:\nx\\x1b]0;owned\\x07\n")
+            r = run(["hlog", evil])
+            self.assertEqual(r.returncode, 2)
+            self.assertNotIn("\x1b", r.stderr)
+            self.assertIn("its tags: x\\x1b]0;owned\\x07 (choose one", r.stderr)
+        finally:
+            os.unlink(evil)
+
+    def test_interrupted_run_leaves_a_valid_log(self):
+        # Under the working directory (ctest's build tree, on disk), where a sync takes time.
+        d = tempfile.mkdtemp(prefix="ec2bench-hlog-int-", dir=os.getcwd())
+        log = os.path.join(d, "int.hlog")
+
+        def interval_lines():
+            try:
+                with open(log) as f:
+                    return sum(line.startswith("Tag=") for line in f)
+            except FileNotFoundError:
+                return 0
+
+        try:
+            p = subprocess.Popen([self.fsync, f"--dir={d}", "--ops=20000", "--seconds=60",
+                                  f"--hlog={log}", "--hlog-interval=0.001"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                 env=env())
+            deadline = time.time() + 60
+            while interval_lines() < 3 and time.time() < deadline and p.poll() is None:
+                time.sleep(0.005)
+            p.send_signal(signal.SIGINT)
+            p.communicate(timeout=60)
+            if p.returncode == 0:
+                self.skipTest("the run ended before the signal: syncs here cost nothing")
+            self.assertEqual(p.returncode, -signal.SIGINT)
+            self.assertEqual(os.listdir(d), ["int.hlog"])  # the test file is gone
+            self.assertGreaterEqual(interval_lines(), 3)
+            r = run(["hlog", log, "--tag=fsync/fdatasync/4096/append"])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn(", SubBuckets     =         2048]", r.stdout.splitlines()[-1])
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+    def test_bad_input(self):
+        garbage = os.path.join(self.dir, "garbage.hlog")
+        with open(garbage, "w") as f:
+            f.write("1.0,2.0,3.0,\x1b[2J\n")
+        words = os.path.join(self.dir, "words.hlog")
+        with open(words, "w") as f:
+            f.write("hello world\n")
+        cases = [
+            (["hlog", os.path.join(self.dir, "missing.hlog")],
+             f"ec2bench: hlog: cannot read '{self.dir}/missing.hlog': No such file or directory\n"),
+            (["hlog", self.dir],
+             f"ec2bench: hlog: '{self.dir}' is not a regular file; expected an interval log\n"),
+            (["hlog", garbage],
+             f"ec2bench: hlog: {garbage}:1: hdr: invalid base64 character '\\x1b' at offset 0\n"),
+            (["hlog", words],
+             f"ec2bench: hlog: {words}:1: expected StartTimestamp,Interval_Length,Interval_Max,"
+             "histogram (4 fields after any Tag=), found 1\n"),
+            (["hlog", "--list-tags", garbage],
+             f"ec2bench: hlog: {garbage}:1: hdr: invalid base64 character '\\x1b' at offset 0\n"),
+            (["hlog"], "ec2bench: hlog: expected an interval log file (ec2bench-fsync "
+                       "--hlog=FILE writes one)\n"),
+            (["hlog", self.log, "--ticks=0"],
+             "ec2bench: hlog: --ticks=0: expected from 1 to 1000 (see --help)\n"),
+            (["hlog", self.log, "--unit-ratio=-1"],
+             "ec2bench: hlog: --unit-ratio=-1: expected a positive number, such as 1e6 or 1e3 "
+             "(see --help)\n"),
+            (["hlog", self.log, "--start=soon"],
+             "ec2bench: hlog: --start=soon: expected seconds after the log's start time, 0 or "
+             "more (see --help)\n"),
+            (["hlog", self.log, "--start=5", "--end=2"],
+             "ec2bench: hlog: --end=2 is before --start=5: expected start <= end\n"),
+            (["hlog", self.log, "--tag=fsync/none/512/append"],
+             f"ec2bench: hlog: {self.log}: no interval histograms with tag "
+             "'fsync/none/512/append'; its tags: fsync/fdatasync/4096/append, "
+             "fsync/none/4096/append (choose one with --tag, list them with --list-tags)\n"),
+            ([self.fsync, f"--dir={self.dir}", "--hlog=/nonexistent/dir/x.hlog"],
+             "ec2bench-fsync: --hlog=/nonexistent/dir/x.hlog: No such file or directory\n"),
+            ([self.fsync, f"--dir={self.dir}", f"--hlog={self.dir}"],
+             f"ec2bench-fsync: --hlog={self.dir}: Is a directory\n"),
+            ([self.fsync, f"--dir={self.dir}", f"--hlog={self.log}", "--hlog-interval=0"],
+             "ec2bench-fsync: --hlog-interval=0: expected seconds from 0.001 to 3600 (see --help)\n"),
+            ([self.fsync, f"--dir={self.dir}", f"--hlog={self.log}", "--hlog-interval=3601"],
+             "ec2bench-fsync: --hlog-interval=3601: expected seconds from 0.001 to 3600 (see --help)\n"),
+            ([self.fsync, f"--dir={self.dir}", "--hlog-interval=0.5"],
+             "ec2bench-fsync: --hlog-interval=0.5: goes with --hlog=FILE\n"),
+        ]
+        try:
+            for args, message in cases:
+                with self.subTest(args=args):
+                    cmd = args if args[0].startswith("/") else [EXE] + args
+                    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       text=True, env=env(), timeout=60)
+                    self.assertEqual(r.returncode, 2, r.stderr)
+                    self.assertEqual(r.stderr, message)
+                    self.assertEqual(r.stdout, "")
+        finally:
+            os.unlink(garbage)
+            os.unlink(words)
 
 
 if __name__ == "__main__":

@@ -178,7 +178,10 @@ inline void check_gbench_flags(const std::vector<std::string>& flags) {
 /// Hands Google Benchmark its flags. Returns false after printing its own error line for one it
 /// does not know. `--help` among them prints Google Benchmark's flags and exits 0 (its way).
 inline bool initialize_gbench(const std::string& program, std::vector<std::string> flags) {
-    std::vector<std::string> storage;
+    // Google Benchmark keeps argv[0] (the context's "executable"): the strings must outlive
+    // this call.
+    static std::vector<std::string> storage;
+    storage.clear();
     storage.reserve(flags.size() + 1);
     storage.push_back(program);
     for (auto& f : flags) storage.push_back(std::move(f));

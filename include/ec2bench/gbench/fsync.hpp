@@ -12,6 +12,7 @@
 #include <benchmark/benchmark.h>
 
 #include <exception>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,16 @@ struct fsync_bench_options {
     ec2bench::fsync_io::options run;
     std::vector<ec2bench::fsync_io::sync_method> methods{ec2bench::fsync_io::sync_method::fdatasync};
     std::vector<std::size_t> block_sizes{4096};
+    /// When set: every run's latencies interval by interval, with the benchmark's name
+    /// (fsync/<method>/<block size>/<prepare>), every run.interval_seconds of its timed phase
+    /// (see fsync_io::options::on_interval; this one replaces run.on_interval). For
+    /// HdrHistogram's interval log, as ec2bench-fsync --hlog writes it:
+    ///
+    ///     o.run.interval_seconds = 1;
+    ///     o.on_interval = [&](const std::string& name, const ec2bench::fsync_io::interval& i) {
+    ///         writer.write_interval(seconds_since_log_start(i), i.length_ns / 1e9, i.total, name);
+    ///     };
+    std::function<void(const std::string& benchmark, const ec2bench::fsync_io::interval&)> on_interval;
 
     fsync_bench_options() {
         run.ops = 2000;
@@ -123,6 +134,11 @@ inline std::vector<benchmark_handle> register_fsync(const fsync_bench_options& o
             run.method = m;
             run.block_size = bs;
             const std::string name = fsync_benchmark_name(run);
+            if (o.on_interval) {
+                run.on_interval = [f = o.on_interval, name](const ec2bench::fsync_io::interval& i) {
+                    f(name, i);
+                };
+            }
             auto* b = benchmark::RegisterBenchmark(name.c_str(), [run, name](benchmark::State& st) {
                 detail::fsync_benchmark(st, run, name);
             });

@@ -41,6 +41,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -117,6 +118,18 @@ inline prepare_mode parse_prepare(std::string_view s) {
                                 "': must be append, preallocate or overwrite");
 }
 
+/// One interval of a run's timed phase, handed to options::on_interval: the total (write plus
+/// sync) latencies of the writes whose sync returned in it. Times are nanoseconds; add
+/// phase_start_ns to place the interval on ec2bench::now_ns()'s clock (CLOCK_MONOTONIC), which
+/// puts the intervals of several runs on one timeline.
+struct interval {
+    std::uint64_t phase_start_ns = 0;  ///< the timed phase's start, on now_ns()'s clock
+    std::uint64_t start_ns = 0;        ///< from phase_start_ns: a multiple of the interval
+    std::uint64_t length_ns = 0;       ///< the interval's length; the run's last may be shorter
+    /// The interval's latencies in ns; valid only during the call (it is reset afterwards).
+    const ec2bench::stats::latency_histogram& total;
+};
+
 struct options {
     /// Where the file is created. Required: there is no default, and never a silent /tmp.
     std::string directory;
@@ -144,6 +157,23 @@ struct options {
     /// Where this process's start time, the boot id and the pid namespace are read, and whether
     /// the makers of stale test files still run; a parameter so tests can supply a fake tree.
     std::string procfs_root = "/proc";
+    /// Called with the timed phase's latencies interval by interval: the phase is cut into
+    /// intervals of interval_seconds from its start, each write counted in the one its sync
+    /// returned in, and every interval that holds a write is handed out once it is over (the
+    /// run's last, partial one at the end of the run). Intervals with no write (inside one
+    /// long write) are skipped. Runs on the run's thread between writes: its time is in no
+    /// latency and is left out of result::seconds (result::interval_callback_seconds says how
+    /// much it was). Nothing is allocated for it during the timed phase. An exception from it
+    /// ends the run (the file is removed) and propagates.
+    ///
+    ///     opt.interval_seconds = 1;
+    ///     opt.on_interval = [&](const ec2bench::fsync_io::interval& i) {
+    ///         std::printf("%6.1f s: %llu writes\n", i.start_ns / 1e9,
+    ///                     static_cast<unsigned long long>(i.total.count()));
+    ///     };
+    std::function<void(const interval&)> on_interval;
+    /// The length of on_interval's intervals, from 1e-9 to 1e9 seconds.
+    double interval_seconds = 1;
 };
 
 /// Percentiles of one series, in nanoseconds.
@@ -173,7 +203,8 @@ struct result {
     std::uint64_t warmup_ops = 0;
     std::uint64_t syncs = 0;          ///< sync calls in the recorded part, the final one included
     std::uint64_t bytes = 0;          ///< bytes of the recorded writes
-    double seconds = 0;               ///< from the first recorded write to the last sync's return
+    double seconds = 0;               ///< from the first recorded write to the last sync's return,
+                                      ///< less the time spent in on_interval
     double iops = 0;                  ///< recorded writes per second (durable, for a syncing method)
     double mb_per_second = 0;         ///< 1e6 bytes per second
     latency_summary write, sync, total;  ///< per write: the write call, its sync, both
@@ -184,6 +215,11 @@ struct result {
     std::uint64_t short_writes = 0;
     std::string path;                 ///< the file's path (gone unless keep_file: then *.kept)
     std::vector<std::uint64_t> samples;  ///< with keep_samples: write+sync ns, in run order
+    /// Every recorded write's total (write plus sync) latency in ns, whatever max_exact_samples
+    /// says: for merging runs, HdrHistogram's formats (results/hdr.hpp) or other quantiles.
+    ec2bench::stats::latency_histogram total_histogram;
+    /// Time spent in on_interval during the timed phase, left out of seconds (and iops).
+    double interval_callback_seconds = 0;
 };
 
 /// An I/O error of a run, with the errno and a message that names the directory and says what
@@ -556,6 +592,8 @@ public:
         return s;
     }
     const std::vector<std::uint64_t>& samples() const noexcept { return samples_; }
+    /// Hands over the histogram; afterwards only destruction is allowed.
+    ec2bench::stats::latency_histogram take_histogram() noexcept { return std::move(hist_); }
 
 private:
     std::size_t cap_;
@@ -724,6 +762,12 @@ inline result run(const options& opt, IO& io) {
     if (!(opt.seconds >= 0 && opt.seconds < 1e9)) {  // NaN and infinity fail too
         throw std::invalid_argument("fsync_io: seconds " + std::to_string(opt.seconds) +
                                     ": must be 0 (no time cap) or a finite positive number");
+    }
+    if (opt.on_interval && !(opt.interval_seconds >= 1e-9 && opt.interval_seconds <= 1e9)) {
+        std::ostringstream v;
+        v << opt.interval_seconds;
+        throw std::invalid_argument("fsync_io: interval_seconds " + v.str() +
+                                    ": must be from 1e-9 to 1e9 with on_interval");
     }
 
     // The planned size, checked against the cap and the free space before anything is written.
@@ -1085,14 +1129,32 @@ inline result run(const options& opt, IO& io) {
     }
     if (syncing && unsynced) sync_now();  // the timed part starts with nothing pending
 
+    // on_interval's state, allocated before the clock starts: the histogram of the current
+    // interval (reset after each hand-out) and where that interval ends.
+    const bool by_interval = static_cast<bool>(opt.on_interval);
+    const std::uint64_t interval_ns =
+        by_interval ? std::max<std::uint64_t>(1, static_cast<std::uint64_t>(opt.interval_seconds * 1e9)) : 0;
+    std::optional<ec2bench::stats::latency_histogram> current;
+    if (by_interval) current.emplace();
+    std::uint64_t interval_start = 0;     // from the phase's start
+    std::uint64_t interval_end = interval_ns;
+    std::uint64_t callback_ns = 0;        // time inside on_interval, left out of the run's time
+
     r.stopped_by = capped_by_size ? "file size cap" : (opt.ops != 0 && planned_ops == opt.ops ? "ops" : "bytes");
     const std::uint64_t start = ec2bench::detail::now_ns();
+    const auto hand_out = [&](std::uint64_t length) {
+        if (current->empty()) return;
+        const std::uint64_t c0 = ec2bench::detail::now_ns();
+        opt.on_interval(interval{start, interval_start, length, *current});
+        current->reset();
+        callback_ns += ec2bench::detail::now_ns() - c0;
+    };
     std::uint64_t end = start;
     std::uint64_t since_sync = 0;
     std::uint64_t recorded = 0;
     for (; recorded < planned_ops; ++recorded) {
         const std::uint64_t t0 = ec2bench::detail::now_ns();
-        if (time_cap_ns != 0 && t0 - start >= time_cap_ns) {
+        if (time_cap_ns != 0 && t0 - start - callback_ns >= time_cap_ns) {
             r.stopped_by = "seconds";
             break;
         }
@@ -1109,6 +1171,14 @@ inline result run(const options& opt, IO& io) {
         w.record(t1 - t0);
         t.record(t2 - t0);
         end = t2;
+        if (by_interval) {
+            if (t2 - start >= interval_end) {
+                hand_out(interval_ns);
+                interval_start = (t2 - start) / interval_ns * interval_ns;
+                interval_end = interval_start + interval_ns;
+            }
+            current->record(t2 - t0);
+        }
     }
     if (syncing && (opt.sync_every == 0 || since_sync != 0)) {
         // The writes since the last sync are not durable yet: the run ends when they are.
@@ -1118,6 +1188,8 @@ inline result run(const options& opt, IO& io) {
         end = ec2bench::detail::now_ns();
         s.record(end - t1);
     }
+    const std::uint64_t phase_callback_ns = callback_ns;  // the last hand-out is after the phase
+    if (by_interval) hand_out(std::min(end - start, interval_end) - interval_start);
     if (fd.close() != 0) {
         const int e = errno;
         throw io_error(e, "fsync_io: close failed in " + where + " (" + detail::errno_name(e) +
@@ -1126,7 +1198,8 @@ inline result run(const options& opt, IO& io) {
 
     r.ops = recorded;
     r.bytes = recorded * opt.block_size;
-    r.seconds = ec2bench::detail::seconds_between(start, end);
+    r.seconds = static_cast<double>(end - start - phase_callback_ns) * 1e-9;
+    r.interval_callback_seconds = static_cast<double>(phase_callback_ns) * 1e-9;
     if (r.seconds > 0) {
         r.iops = static_cast<double>(r.ops) / r.seconds;
         r.mb_per_second = static_cast<double>(r.bytes) / r.seconds / 1e6;
@@ -1135,6 +1208,7 @@ inline result run(const options& opt, IO& io) {
     r.write = w.summary();
     r.sync = s.summary();
     r.total = t.summary();
+    r.total_histogram = t.take_histogram();
     if (opt.keep_file) {
         keep = true;
         // A kept file must not look like a killed run's, or the next run would remove it.
