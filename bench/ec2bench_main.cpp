@@ -5,6 +5,7 @@
 //   ec2bench compare BASE... NEW [--threshold=5%] [--alpha=A] [--format=...]
 //   ec2bench check FILE --slo 'BENCHMARK:METRIC<LIMIT'... [--strict]
 //   ec2bench report FILE|DIR... [--format=...] [--sort=COLUMN]
+//   ec2bench hlog FILE [--tag=T] [--csv] [--list-tags]
 #include "cli/cli.hpp"
 #include "terminal_escape.hpp"
 
@@ -738,7 +739,7 @@ int main(int argc, char** argv) {
     if (!args.ours.empty() && args.ours.front()[0] != '-' &&
         app.get_subcommands([&](CLI::App* c) { return c->check_name(args.ours.front()); }).empty()) {
         return fail("unknown command '" + args.ours.front() +
-                    "': expected run, probe, compare, check or report (see --help)");
+                    "': expected run, probe, compare, check, report or hlog (see --help)");
     }
     if (const auto rc = cli::parse(app, args.ours, program)) {
         if (*rc == cli::exit_ok && run->parsed()) cli::initialize_gbench(program, {"--help"});

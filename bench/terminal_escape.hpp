@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A stand-in for results/escape.hpp's escape_for_terminal until that header is on main: text
 // from a file (an interval log's tags) made safe to print, so that a terminal escape, a line
 // break or a byte that is not ASCII in it cannot clear the screen or forge output lines.

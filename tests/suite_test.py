@@ -102,11 +102,51 @@ class Run(unittest.TestCase):
     def test_compare_with_itself(self):
         r = run(["compare", self.out, self.out])
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn(f"base:    {self.out}", r.stdout)
+        self.assertIn(f"base     {self.out}", r.stdout)
         self.assertIn("stats/histogram/record", r.stdout)
-        self.assertIn("same", r.stdout)
+        self.assertIn("unchanged", r.stdout)
+        self.assertTrue(r.stdout.endswith("0 regressions, 0 improvements, 3 unchanged\n"), r.stdout)
         j = json.loads(run(["compare", self.out, self.out, "--format=json"]).stdout)
-        self.assertTrue(all(row["verdict"] == "same" for row in j["rows"]))
+        self.assertTrue(all(row["verdict"] == "unchanged" for row in j["rows"]))
+
+    def test_gate_and_check(self):
+        """The gate's exit status through the command line: a 20% slower fdatasync is a
+        regression (1), the other way an improvement (0); check's objectives likewise."""
+        with open(self.out) as f:
+            doc = json.load(f)
+        other = tempfile.mkdtemp(prefix="ec2bench-gate-")
+        self.addCleanup(shutil.rmtree, other, True)
+        slower = os.path.join(other, "slower.json")
+        for b in doc["benchmarks"]:
+            if b["name"].startswith("fsync/") and b.get("run_type") == "iteration":
+                b["items_per_second"] *= 0.8
+        with open(slower, "w") as f:
+            json.dump(doc, f)
+        r = run(["compare", self.out, slower])
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("regression", r.stdout)
+        self.assertTrue(r.stdout.endswith("1 regression, 0 improvements, 2 unchanged\n"), r.stdout)
+        r = run(["compare", slower, self.out])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertTrue(r.stdout.endswith("0 regressions, 1 improvement, 2 unchanged\n"), r.stdout)
+        r = run(["compare", self.out, slower, "--threshold=25%"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        # check: a limit far above and far below the median.
+        name = "stats/histogram/record"
+        r = run(["check", self.out, "--slo", f"{name}:items_per_second>1"])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        r = run(["check", self.out, "--slo", f"{name}:items_per_second>1e15"])
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("violated", r.stdout)
+        r = run(["check", self.out])
+        self.assertEqual((r.returncode, r.stderr),
+                         (2, "ec2bench: check: expected at least one --slo 'BENCHMARK:METRIC<LIMIT'\n"))
+        r = run(["report", self.out, "--format=github-action-benchmark", "--better=bigger"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        entries = json.loads(r.stdout)
+        self.assertTrue(entries and all({"name", "unit", "value"} <= set(e) for e in entries), r.stdout)
+        r = run(["report", self.out, "--format=github-action-benchmark"])
+        self.assertEqual(r.returncode, 2)
 
     def test_report(self):
         r = run(["report", self.dir, "--format=csv"])
@@ -238,7 +278,7 @@ class BadInput(unittest.TestCase):
             (["probe", "--benchmark_filter=x"],
              "ec2bench: --benchmark_filter=x: Google Benchmark's flags are for ec2bench run only\n"),
             (["compare", "--alpha=2", "a.json", "b.json"],
-             "ec2bench: --alpha=2: expected a number in (0, 1), e.g. 0.05 (see --help)\n"),
+             "ec2bench: --alpha=2: expected a number between 0 and 1, such as 0.05 (see --help)\n"),
             ([os.path.join(bench, "ec2bench-fsync"), "--dir=/missing"],
              "ec2bench-fsync: --dir=/missing: does not exist; expected an existing directory\n"),
             ([os.path.join(bench, "ec2bench-fsync"), f"--dir={a_file}"],
@@ -305,7 +345,7 @@ class BadInput(unittest.TestCase):
         r = run(["bench"])
         self.assertEqual(r.returncode, 2)
         self.assertEqual(r.stderr, "ec2bench: unknown command 'bench': expected run, probe, "
-                                   "compare or report (see --help)\n")
+                                   "compare, check, report or hlog (see --help)\n")
 
     def test_garbage_json(self):
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
