@@ -29,6 +29,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -200,9 +201,12 @@ void signal_thread(run_state* s, sigset_t set) {
     }
 }
 
-void print_summary(const nlohmann::json& doc, const std::string& out, std::size_t runs, std::size_t failed) {
+/// The headline table. To stderr when the user chose Google Benchmark's output format, so that
+/// `--benchmark_format=json > out.json` stays one JSON document.
+void print_summary(std::FILE* f, const nlohmann::json& doc, const std::string& out, std::size_t runs,
+                   std::size_t failed) {
     const auto heads = rs::headlines(doc);
-    std::printf("\nec2bench %s on %s\n\n", ec2bench::version_string(), rs::describe(doc).c_str());
+    std::fprintf(f, "\nec2bench %s on %s\n\n", ec2bench::version_string(), rs::describe(doc).c_str());
     rs::table t;
     t.headers = {"headline", "value", "unit", "benchmark"};
     t.right = {false, true, false, false};
@@ -210,13 +214,13 @@ void print_summary(const nlohmann::json& doc, const std::string& out, std::size_
         t.rows.push_back({h.label, h.error.empty() ? rs::number(h.value) : "failed", h.unit,
                           rs::display_name(h.benchmark)});
     }
-    std::fputs(t.render().c_str(), stdout);
+    std::fputs(t.render().c_str(), f);
     for (const auto& [name, x] : rs::all_extras(doc)) {
         for (const auto& w : x.warnings) {
-            std::printf("warning (%s): %s\n", rs::display_name(name).c_str(), w.c_str());
+            std::fprintf(f, "warning (%s): %s\n", rs::display_name(name).c_str(), w.c_str());
         }
     }
-    std::printf("\nresults: %s (%zu benchmarks%s)\n", out.c_str(), runs,
+    std::fprintf(f, "\nresults: %s (%zu benchmarks%s)\n", out.c_str(), runs,
                 failed ? fmt::format(", {} failed", failed).c_str() : "");
 }
 
@@ -398,7 +402,7 @@ int cmd_run(const run_args& a, std::vector<std::string> gbench_flags,
                     "--benchmark_list_tests); nothing measured in " + out);
     }
     const auto doc = rs::read_document(out);
-    print_summary(doc, out, capture.benchmarks_reported(), capture.runs_failed());
+    print_summary(display_flag ? stderr : stdout, doc, out, capture.benchmarks_reported(), capture.runs_failed());
     return capture.runs_failed() != 0 ? 1 : 0;
 }
 
@@ -431,7 +435,18 @@ int cmd_compare(compare_args a) {
     a.files.pop_back();
     rs::gate_result g;
     try {
-        const nlohmann::json base = rs::read_baseline(a.files, static_cast<std::size_t>(a.last));
+        // A baseline directory may hold NEW itself (results/ and results/new.json): it must not
+        // be pooled into its own baseline.
+        std::vector<std::string> base_files;
+        std::error_code ec;
+        const auto current_path = std::filesystem::weakly_canonical(current_file, ec);
+        for (const auto& f : rs::expand_inputs(a.files)) {
+            std::error_code ec2;
+            if (!ec && std::filesystem::weakly_canonical(f, ec2) == current_path && !ec2) continue;
+            base_files.push_back(f);
+        }
+        if (base_files.empty()) return fail("compare: the baseline holds no results file other than NEW (" + current_file + ")");
+        const nlohmann::json base = rs::read_baseline(base_files, static_cast<std::size_t>(a.last));
         const nlohmann::json current = rs::read_document(current_file);
         g = rs::gate(base, current, a.gate);
     } catch (const std::exception& e) {
@@ -510,7 +525,7 @@ int cmd_report(const report_args& a) {
         }
     }
     std::fputs(rs::report_table(rows, a.sort).render(tf).c_str(), stdout);
-    return bad != 0 ? 1 : 0;
+    return bad != 0 ? 2 : 0;  // a file that is not a results file is bad input
 }
 
 // --- hlog -----------------------------------------------------------------------------------
@@ -587,7 +602,7 @@ int main(int argc, char** argv) {
 
     CLI::App app("benchmarks for choosing and comparing machines (EC2 instances above all)", program);
     app.set_version_flag("--version", std::string("ec2bench ") + ec2bench::version_string());
-    app.require_subcommand(1);
+    app.require_subcommand(0, 1);
     app.footer(cli::exit_status_help);
 
     run_args ra;
@@ -615,7 +630,10 @@ int main(int argc, char** argv) {
         "--benchmark_filter=stream --benchmark_format=json.\n\n"
         "SIGINT, SIGTERM, SIGHUP and SIGQUIT keep the benchmarks already finished in the results "
         "file (marked incomplete) and remove the fsync test file; a signal the process inherited "
-        "as ignored (nohup) stays ignored.\n" +
+        "as ignored (nohup) stays ignored. With --interleave=on a benchmark is finished (and "
+        "printed) only when its last repetition is, so progress lines come towards the end and an "
+        "interrupted run keeps fewer benchmarks; --interleave=off runs each benchmark's "
+        "repetitions back to back.\n" +
         std::string(cli::exit_status_help) +
         "\nThe EC2 probe honours AWS_EC2_METADATA_DISABLED, AWS_EC2_METADATA_SERVICE_ENDPOINT, "
         "AWS_EC2_METADATA_V1_DISABLED, AWS_METADATA_SERVICE_TIMEOUT and "
@@ -768,5 +786,5 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
         return fail(e.what(), 1);
     }
-    return fail("no command given (see --help)");
+    return fail("no command given: expected run, probe, compare, check, report or hlog (see --help)");
 }

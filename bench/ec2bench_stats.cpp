@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
     std::uint64_t sample_buffer = opt.sample_buffer, latencies = opt.latencies;
     CLI::App app("the cost of recording latencies (raw store, histogram) and of reading quantiles",
                  program);
-    const std::string limit_note = " (at most half of MemAvailable: " + std::to_string(most) + ")";
+    const std::string limit_note = " (at most " + std::to_string(most) + " samples: half of MemAvailable)";
     const std::string why = " (8-byte samples in half of MemAvailable)";
     cli::add_count(app, "--sample-buffer", sample_buffer, 1, most,
                    "raw samples the floor stores before wrapping (default 2^20)" + limit_note, "N", why);

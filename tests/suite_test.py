@@ -131,6 +131,13 @@ class Run(unittest.TestCase):
         self.assertTrue(r.stdout.endswith("0 regressions, 1 improvement, 2 unchanged\n"), r.stdout)
         r = run(["compare", self.out, slower, "--threshold=25%"])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        # NEW inside the baseline's directory is not pooled into its own baseline.
+        r = run(["compare", self.dir, self.out])
+        self.assertEqual((r.returncode, r.stderr),
+                         (2, f"ec2bench: compare: the baseline holds no results file other than NEW ({self.out})\n"))
+        r = run(["compare", other, self.out])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertTrue(r.stdout.endswith("0 regressions, 1 improvement, 2 unchanged\n"), r.stdout)
         # check: a limit far above and far below the median.
         name = "stats/histogram/record"
         r = run(["check", self.out, "--slo", f"{name}:items_per_second>1"])
@@ -356,7 +363,7 @@ class BadInput(unittest.TestCase):
             self.assertTrue(r.stderr.startswith(f"ec2bench: results file '{f.name}' is not valid JSON: "
                                                 "parse error at line 1, column 19"), r.stderr)
             r = run(["report", f.name])
-            self.assertEqual(r.returncode, 1)
+            self.assertEqual(r.returncode, 2)
             self.assertTrue(r.stderr.startswith(f"ec2bench: skipped: results file '{f.name}' is not valid JSON"))
         finally:
             os.unlink(f.name)
