@@ -43,55 +43,55 @@ inline std::size_t utf8_sequence_length(std::string_view s) noexcept {
     return n;
 }
 
-/// Appends `prefix` and `v` as two lower-case hex digits.
-inline void append_hex_escape(std::string& out, const char* prefix, unsigned char v) {
-    static constexpr char digits[] = "0123456789abcdef";
-    out += prefix;
-    out += digits[v >> 4];
-    out += digits[v & 0xf];
-}
-
 /// Calls `piece(text, columns)` for each piece of `s`, in order: a code point passed through (one
 /// column) or one escape (as many columns as its ASCII text). `keep` lists the control characters
-/// passed through raw (CSV keeps CR and LF inside its quotes).
+/// passed through raw (CSV keeps CR and LF inside its quotes). Allocates nothing.
 template <class Piece>
 void for_each_escaped(std::string_view s, std::string_view keep, Piece piece) {
-    std::string buf;
+    static constexpr char digits[] = "0123456789abcdef";
+    char buf[8];
+    const auto hex_escape = [&](const char* prefix, unsigned char v) {
+        std::size_t n = 0;
+        while (*prefix != '\0') buf[n++] = *prefix++;
+        buf[n++] = digits[v >> 4];
+        buf[n++] = digits[v & 0xf];
+        return std::string_view(buf, n);
+    };
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
-        buf.clear();
         std::size_t n = 1;
+        std::string_view out;
         bool escaped = true;
         if (c < 0x20 || c == 0x7f) {
             if (keep.find(static_cast<char>(c)) != std::string_view::npos) {
-                buf += static_cast<char>(c);
+                out = s.substr(i, 1);
                 escaped = false;
             } else if (c == '\n') {
-                buf = "\\n";
+                out = "\\n";
             } else if (c == '\t') {
-                buf = "\\t";
+                out = "\\t";
             } else if (c == '\r') {
-                buf = "\\r";
+                out = "\\r";
             } else {
-                append_hex_escape(buf, "\\x", c);
+                out = hex_escape("\\x", c);
             }
         } else if (c == '\\') {
-            buf = "\\\\";
+            out = "\\\\";
         } else if (c < 0x80) {
-            buf += static_cast<char>(c);
+            out = s.substr(i, 1);
             escaped = false;
         } else if ((n = utf8_sequence_length(s.substr(i))) == 0) {
             n = 1;
-            append_hex_escape(buf, "\\x", c);
+            out = hex_escape("\\x", c);
         } else if (n == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0) {
             // U+0080..U+009F, the C1 controls: some terminals take U+009B as CSI. In UTF-8 the
             // second byte is the code point.
-            append_hex_escape(buf, "\\u00", static_cast<unsigned char>(s[i + 1]));
+            out = hex_escape("\\u00", static_cast<unsigned char>(s[i + 1]));
         } else {
-            buf.assign(s.data() + i, n);
+            out = s.substr(i, n);
             escaped = false;
         }
-        piece(std::string_view(buf), escaped ? buf.size() : std::size_t{1});
+        piece(out, escaped ? out.size() : std::size_t{1});
         i += n;
     }
 }

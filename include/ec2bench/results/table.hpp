@@ -13,7 +13,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace ec2bench::results {
@@ -48,29 +47,36 @@ inline rendered_cell render_cell(std::string_view s, table_format f) {
         for_each_escaped(s, "\r\n", [&](std::string_view piece, std::size_t) { out.text += piece; });
         if (out.text.find_first_of(",\"\r\n") != std::string::npos) {
             std::string q = "\"";
-            for (char c : out.text) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+            for (char c : out.text) {
+                if (c == '"') q += '"';
+                q += c;
+            }
             out.text = q + "\"";
         }
         return out;
     }
-    std::vector<std::pair<std::string, std::size_t>> pieces;
+    const auto each_piece = [&](auto&& piece) {
+        for_each_escaped(s, {}, [&](std::string_view text, std::size_t columns) {
+            if (f == table_format::markdown && text == "|") {
+                piece(std::string_view("\\|"), std::size_t{2});
+            } else {
+                piece(text, columns);
+            }
+        });
+    };
     std::size_t total = 0;
-    for_each_escaped(s, {}, [&](std::string_view piece, std::size_t columns) {
-        if (f == table_format::markdown && piece == "|") {
-            pieces.emplace_back("\\|", 2);
-            total += 2;
-        } else {
-            pieces.emplace_back(std::string(piece), columns);
-            total += columns;
-        }
-    });
+    each_piece([&](std::string_view, std::size_t columns) { total += columns; });
     // Pieces are kept whole, so a cut never splits an escape or a UTF-8 sequence.
     const std::size_t room = total > max_cell_columns ? max_cell_columns - 1 : total;
-    for (const auto& [text, columns] : pieces) {
-        if (out.columns + columns > room) break;
+    bool full = false;
+    each_piece([&](std::string_view text, std::size_t columns) {
+        if (full || out.columns + columns > room) {
+            full = true;
+            return;
+        }
         out.text += text;
         out.columns += columns;
-    }
+    });
     if (total > max_cell_columns) {
         out.text += "\xe2\x80\xa6";  // U+2026 …
         out.columns += 1;

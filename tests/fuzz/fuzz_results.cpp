@@ -1,0 +1,145 @@
+// libFuzzer target: bytes as a results file. parse_document either refuses them with one
+// std::runtime_error line, or every consumer (headlines, group_runs, compare, report, every table
+// format) handles the document without throwing. Also: escaping leaves no control character and
+// no invalid UTF-8, and is reversible (an independent unescaper below), so it is unambiguous.
+#include <ec2bench/results/compare.hpp>
+#include <ec2bench/results/escape.hpp>
+#include <ec2bench/results/metrics.hpp>
+#include <ec2bench/results/read.hpp>
+#include <ec2bench/results/report.hpp>
+#include <ec2bench/results/table.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace rs = ec2bench::results;
+
+namespace {
+
+void require(bool ok, const char* what) {
+    if (!ok) {
+        std::fprintf(stderr, "fuzz_results: property violated: %s\n", what);
+        std::abort();
+    }
+}
+
+int hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+// The inverse of escape_for_terminal, written from its documentation.
+std::string unescape(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '\\') {
+            out += s[i];
+            continue;
+        }
+        require(i + 1 < s.size(), "a lone backslash at the end");
+        const char e = s[++i];
+        if (e == '\\') {
+            out += '\\';
+        } else if (e == 'n') {
+            out += '\n';
+        } else if (e == 't') {
+            out += '\t';
+        } else if (e == 'r') {
+            out += '\r';
+        } else if (e == 'x') {
+            require(i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0, "\\x needs two hex digits");
+            out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+            i += 2;
+        } else if (e == 'u') {
+            require(i + 4 < s.size() && s.substr(i + 1, 2) == "00", "\\u needs 00 and two hex digits");
+            out += '\xc2';
+            out += static_cast<char>(hex(s[i + 3]) * 16 + hex(s[i + 4]));
+            i += 4;
+        } else {
+            require(false, "an unknown escape");
+        }
+    }
+    return out;
+}
+
+// No C0 control but '\n' (and CR/LF where `csv`), no DEL, no C1, and valid UTF-8 throughout.
+void require_printable(std::string_view s, bool csv) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == 0x7f) {
+            require(c == '\n' || (csv && c == '\r'), "a control character in the output");
+            ++i;
+            continue;
+        }
+        const std::size_t n = rs::detail::utf8_sequence_length(s.substr(i));
+        require(n != 0, "invalid UTF-8 in the output");
+        require(!(n == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0), "a C1 control in the output");
+        i += n;
+    }
+}
+
+void render_everywhere(const rs::table& t) {
+    for (const auto f : {rs::table_format::text, rs::table_format::markdown, rs::table_format::csv}) {
+        const std::string out = t.render(f);
+        require_printable(out, f == rs::table_format::csv);
+        if (f != rs::table_format::csv) {
+            // One line per row, plus the header and the rule: nothing forged a row.
+            std::size_t lines = 0;
+            for (char c : out) lines += c == '\n';
+            require(lines == t.rows.size() + 2, "a table with more lines than rows");
+        }
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+
+    const std::string escaped = rs::escape_for_terminal(text);
+    require_printable(escaped, false);
+    require(escaped.find('\n') == std::string::npos, "a newline after escaping");
+    require(unescape(escaped) == text, "escaping is not reversible");
+    // The raw bytes as cells; the first KiB is enough to reach the 200-column cut and every
+    // escape, and keeps the target fast.
+    const std::string_view head = text.substr(0, 1024);
+    rs::table raw;
+    raw.headers = {"a", "b"};
+    raw.rows = {{std::string(head), std::string(head.substr(0, head.size() / 2))}};
+    render_everywhere(raw);
+
+    nlohmann::json doc;
+    try {
+        doc = rs::parse_document(text, "fuzz.json");
+    } catch (const std::runtime_error& e) {
+        const std::string_view msg = e.what();
+        require(msg.rfind("fuzz.json", 0) == 0, "an error that does not name the file");
+        require_printable(msg, false);
+        require(msg.find('\n') == std::string_view::npos, "an error of more than one line");
+        return 0;
+    }
+
+    // A valid document: from here nothing may throw.
+    for (const auto& b : rs::group_runs(doc)) {
+        for (const auto& m : rs::metrics_for(b.name)) {
+            (void)rs::values_of(b, m);
+            (void)rs::median_of(b, m);
+        }
+    }
+    (void)rs::headlines(doc);
+    (void)rs::describe(doc);
+    const auto c = rs::compare(doc, doc);
+    const rs::table ct = rs::comparison_table(c);
+    render_everywhere(ct);
+    (void)rs::to_json(c).dump();
+    const auto row = rs::report_row_of("fuzz.json", doc);
+    render_everywhere(rs::report_table({row, row}));
+    for (const auto& col : rs::report_columns()) render_everywhere(rs::report_table({row, row}, col.first));
+    return 0;
+}
