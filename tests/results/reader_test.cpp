@@ -363,6 +363,10 @@ TEST_CASE("fields of the wrong type are refused with the file and the JSON point
     // A key with '/' and '~' is written as RFC 6901 says, and escaped for the terminal.
     CHECK(msg([](json& d) { d["ec2bench"]["benchmarks"]["stream/triad/double"]["warnings"] = {"ok", 2}; }) ==
           "a.json: /ec2bench/benchmarks/stream~1triad~1double/warnings/1: expected a string");
+    CHECK(msg([](json& d) { d["ec2bench"]["benchmarks"]["stream/triad/double"].erase("warnings"); }) ==
+          "a.json: /ec2bench/benchmarks/stream~1triad~1double/warnings: expected an array");
+    CHECK(msg([](json& d) { d["ec2bench"]["benchmarks"]["stream/triad/double"].erase("values"); }) ==
+          "a.json: /ec2bench/benchmarks/stream~1triad~1double/values: expected an object");
     CHECK(msg([](json& d) { d["ec2bench"]["benchmarks"]["a~b\x1b"] = 1; }) ==
           "a.json: /ec2bench/benchmarks/a~0b\\x1b: expected an object");
     CHECK(msg([](json& d) { d["ec2bench"]["benchmarks"]["x"] = {{"facts", 1}}; }) ==

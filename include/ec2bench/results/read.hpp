@@ -103,18 +103,16 @@ public:
                                                              v->get<std::int64_t>() <= INT_MAX);
         if (!ok) fail(pointer_to(at, key), "expected an integer from 0 to " + std::to_string(INT_MAX));
     }
-    void array_of_strings(const nlohmann::json& obj, const std::string& at, const char* key) const {
+    void array_of_strings(const nlohmann::json& obj, const std::string& at, const char* key,
+                          bool required = false) const {
         const nlohmann::json* v = member(obj, key);
+        if (v == nullptr && required) fail(pointer_to(at, key), "expected an array");
         if (v == nullptr) return;
         const std::string here = pointer_to(at, key);
         if (!v->is_array()) fail(here, "expected an array");
         for (std::size_t i = 0; i < v->size(); ++i) {
             if (!(*v)[i].is_string()) fail(pointer_to(here, i), "expected a string");
         }
-    }
-    void optional_object(const nlohmann::json& obj, const std::string& at, const char* key) const {
-        const nlohmann::json* v = member(obj, key);
-        if (v != nullptr && !v->is_object()) fail(pointer_to(at, key), "expected an object");
     }
 
     /// One entry of "benchmarks": the fields of Google Benchmark's run that the readers use.
@@ -193,9 +191,10 @@ public:
         for (const auto& [bench, x] : extras.items()) {
             const std::string at = pointer_to("/ec2bench/benchmarks", bench);
             if (!x.is_object()) fail(at, "expected an object");
-            optional_object(x, at, "facts");
-            optional_object(x, at, "values");
-            array_of_strings(x, at, "warnings");
+            // Required, as the JSON Schema has them: the suite's summary reads every warning.
+            object(x, at, "facts");
+            object(x, at, "values");
+            array_of_strings(x, at, "warnings", true);
         }
     }
 
