@@ -1,10 +1,7 @@
 // libFuzzer target: the command-line parsers of counts and sizes. Each input either throws the
 // documented std::invalid_argument or std::out_of_range, or gives a value that its decimal digits
 // parse back to; plain digits and powers of two are checked against strtoull and a shift.
-//
-// Written against include/ec2bench/gbench/flags.hpp (ec2bench::gbench). When the parsers move to
-// bench/cli/parse.hpp (ec2bench::cli, the same signatures), change the include and the alias.
-#include <ec2bench/gbench/flags.hpp>
+#include "../../bench/cli/parse.hpp"
 
 #include <cerrno>
 #include <cstdint>
@@ -15,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace parse = ec2bench::gbench;
+namespace parse = ec2bench::cli;
 
 namespace {
 

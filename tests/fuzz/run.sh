@@ -25,8 +25,9 @@ declare -A max_len=([fuzz_results]=16384 [fuzz_imds]=16384 [fuzz_sizes]=64)
 
 mkdir -p "$out/artifacts"
 for t in "${targets[@]}"; do
-  # Rebuilt when the target or any header is newer than the binary.
-  if [[ ! -x $out/$t ]] || [[ -n $(find "$root/include" "$root/tests/fuzz/$t.cpp" -newer "$out/$t" -print -quit) ]]; then
+  # Rebuilt when the target or any header it may include is newer than the binary.
+  if [[ ! -x $out/$t ]] || [[ -n $(find "$root/include" "$root/bench/cli/parse.hpp" "$root/tests/fuzz/$t.cpp" \
+                                     -newer "$out/$t" -print -quit) ]]; then
     echo "+ build $t"
     # libbenchmark: document.hpp includes Google Benchmark's header, whose static initialiser
     # it needs.

@@ -365,11 +365,17 @@ TEST_CASE("fields of the wrong type are refused with the file and the JSON point
           "a.json: /ec2bench/benchmarks/stream~1triad~1double/warnings/1: expected a string");
     CHECK(msg([](json& d) { d["ec2bench"]["benchmarks"]["stream/triad/double"].erase("warnings"); }) ==
           "a.json: /ec2bench/benchmarks/stream~1triad~1double/warnings: expected an array");
-    CHECK(msg([](json& d) { d["ec2bench"]["benchmarks"]["stream/triad/double"].erase("values"); }) ==
-          "a.json: /ec2bench/benchmarks/stream~1triad~1double/values: expected an object");
+    CHECK(msg([](json& d) { d["ec2bench"]["benchmarks"]["stream/triad/double"]["repetitions"] = {json::object(), 1}; }) ==
+          "a.json: /ec2bench/benchmarks/stream~1triad~1double/repetitions/1: expected an object");
+    CHECK(msg([](json& d) { d["ec2bench"]["benchmarks"]["stream/triad/double"]["aggregates"] = json::array(); }) ==
+          "a.json: /ec2bench/benchmarks/stream~1triad~1double/aggregates: expected an object");
+    CHECK(msg([](json& d) { d["ec2bench"]["pooled_from"] = {{{"file", "a.json"}, {"repetitions", -5}}}; }) ==
+          "a.json: /ec2bench/pooled_from/0/repetitions: expected an integer from 0 to 2147483647");
+    CHECK(msg([](json& d) { d["ec2bench"]["pooled_from"] = {{{"file", 3}}}; }) ==
+          "a.json: /ec2bench/pooled_from/0/file: expected a string");
     CHECK(msg([](json& d) { d["ec2bench"]["benchmarks"]["a~b\x1b"] = 1; }) ==
           "a.json: /ec2bench/benchmarks/a~0b\\x1b: expected an object");
-    CHECK(msg([](json& d) { d["ec2bench"]["benchmarks"]["x"] = {{"facts", 1}}; }) ==
+    CHECK(msg([](json& d) { d["ec2bench"]["benchmarks"]["x"] = {{"facts", 1}, {"warnings", json::array()}}; }) ==
           "a.json: /ec2bench/benchmarks/x/facts: expected an object");
 }
 

@@ -93,6 +93,10 @@ public:
             fail(pointer_to(at, key), "expected a number or null");
         }
     }
+    void optional_object(const nlohmann::json& obj, const std::string& at, const char* key) const {
+        const nlohmann::json* v = member(obj, key);
+        if (v != nullptr && !v->is_object()) fail(pointer_to(at, key), "expected an object");
+    }
     void count(const nlohmann::json& obj, const std::string& at, const char* key) const {
         const nlohmann::json* v = member(obj, key);
         if (v == nullptr) return;
@@ -191,10 +195,31 @@ public:
         for (const auto& [bench, x] : extras.items()) {
             const std::string at = pointer_to("/ec2bench/benchmarks", bench);
             if (!x.is_object()) fail(at, "expected an object");
-            // Required, as the JSON Schema has them: the suite's summary reads every warning.
-            object(x, at, "facts");
-            object(x, at, "values");
+            // warnings is required in both versions' JSON Schema, and the suite's summary reads
+            // it; the rest is read leniently by extras.hpp, but must not be of another type.
             array_of_strings(x, at, "warnings", true);
+            optional_object(x, at, "facts");
+            optional_object(x, at, "values");      // version 1
+            optional_object(x, at, "aggregates");  // version 2
+            if (const nlohmann::json* reps = member(x, "repetitions")) {
+                const std::string here = pointer_to(at, "repetitions");
+                if (!reps->is_array()) fail(here, "expected an array");
+                for (std::size_t i = 0; i < reps->size(); ++i) {
+                    if (!(*reps)[i].is_object()) fail(pointer_to(here, i), "expected an object");
+                }
+            }
+        }
+        // Written by pool_documents() (compare.hpp) for a pooled baseline.
+        if (const nlohmann::json* from = member(eb, "pooled_from")) {
+            if (!from->is_array()) fail("/ec2bench/pooled_from", "expected an array");
+            for (std::size_t i = 0; i < from->size(); ++i) {
+                const std::string at = pointer_to("/ec2bench/pooled_from", i);
+                const nlohmann::json& f = (*from)[i];
+                if (!f.is_object()) fail(at, "expected an object");
+                string(f, at, "file");
+                string(f, at, "started_at");
+                count(f, at, "repetitions");
+            }
         }
     }
 
