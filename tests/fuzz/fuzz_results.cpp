@@ -4,9 +4,12 @@
 // no invalid UTF-8, and is reversible (an independent unescaper below), so it is unambiguous.
 #include <ec2bench/results/compare.hpp>
 #include <ec2bench/results/escape.hpp>
+#include <ec2bench/results/extras.hpp>
+#include <ec2bench/results/gate.hpp>
 #include <ec2bench/results/metrics.hpp>
 #include <ec2bench/results/read.hpp>
 #include <ec2bench/results/report.hpp>
+#include <ec2bench/results/slo.hpp>
 #include <ec2bench/results/table.hpp>
 
 #include <nlohmann/json.hpp>
@@ -162,6 +165,33 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const rs::table ct = rs::comparison_table(c);
     render_everywhere(ct);
     (void)rs::to_json(c).dump();
+    (void)rs::all_extras(doc);
+    const nlohmann::json pooled = rs::pool_documents({{"a.json", doc}, {"b.json", doc}});
+    render_everywhere(rs::comparison_table(rs::compare(pooled, doc)));
+    const auto g = rs::gate(pooled, doc);
+    for (const auto f : {rs::output_format::table, rs::output_format::markdown, rs::output_format::csv,
+                         rs::output_format::json}) {
+        (void)rs::render(g, f);
+    }
+    // An objective on the first benchmark's primary metric, and one on its real time.
+    if (const auto groups = rs::group_runs(doc); !groups.empty()) {
+        const std::string name = groups.front().name;
+        std::vector<rs::objective> objectives;
+        for (const std::string& o : {name + ":" + rs::metrics_for(name).front().key + ">=1", name + ":real_time<1e9"}) {
+            try {
+                objectives.push_back(rs::parse_objective(o));
+            } catch (const std::invalid_argument&) {
+                // a name the objective syntax cannot hold (a '<' or '>' in it): documented
+            }
+        }
+        if (!objectives.empty()) {
+            const auto checked = rs::check(doc, objectives);
+            for (const auto f : {rs::output_format::table, rs::output_format::markdown, rs::output_format::csv,
+                                 rs::output_format::json}) {
+                (void)rs::render(checked, f);
+            }
+        }
+    }
     const auto row = rs::report_row_of("fuzz.json", doc);
     render_everywhere(rs::report_table({row, row}));
     for (const auto& col : rs::report_columns()) render_everywhere(rs::report_table({row, row}, col.first));
