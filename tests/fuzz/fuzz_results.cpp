@@ -12,6 +12,7 @@
 #include <ec2bench/results/slo.hpp>
 #include <ec2bench/results/table.hpp>
 
+#include <fuzzer/FuzzedDataProvider.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -19,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rs = ec2bench::results;
 
@@ -100,6 +102,96 @@ void render_everywhere(const rs::table& t) {
     }
 }
 
+// A valid document that reaches every reader: headlines of each family, an aggregate, a failed
+// run, EC2 facts, version 2 extras, a pooled baseline.
+const nlohmann::json& base_document() {
+    static const nlohmann::json doc = nlohmann::json::parse(R"({
+  "context": {"json_schema_version": 1},
+  "benchmarks": [
+    {"name": "stream/triad/double/iterations:10/manual_time", "run_name": "stream/triad/double/iterations:10/manual_time",
+     "run_type": "iteration", "iterations": 10, "real_time": 1.5, "cpu_time": 1.5, "time_unit": "ns",
+     "best_bytes_per_second": 4e10, "bytes_per_second": 3e10},
+    {"name": "stream/triad/double/iterations:10/manual_time", "run_name": "stream/triad/double/iterations:10/manual_time",
+     "run_type": "iteration", "iterations": 10, "real_time": 1.6, "cpu_time": 1.6, "time_unit": "ns",
+     "best_bytes_per_second": 4.1e10, "bytes_per_second": 3.1e10},
+    {"name": "sieve/count/1e10/threads:1/real_time", "run_name": "sieve/count/1e10/threads:1/real_time",
+     "run_type": "iteration", "iterations": 1, "real_time": 2000, "cpu_time": 2000, "time_unit": "ms",
+     "primes": 455052511, "items_per_second": 5e9},
+    {"name": "sieve/count/1e10/threads:4/real_time", "run_name": "sieve/count/1e10/threads:4/real_time",
+     "run_type": "iteration", "iterations": 1, "real_time": 500, "cpu_time": 500, "time_unit": "ms",
+     "primes": 455052511, "items_per_second": 2e10},
+    {"name": "fsync/fdatasync/4096/append_median", "run_name": "fsync/fdatasync/4096/append",
+     "run_type": "aggregate", "aggregate_name": "median", "iterations": 1, "real_time": 1, "time_unit": "us",
+     "items_per_second": 2634, "p99_us": 717},
+    {"name": "stats/histogram/record", "run_name": "stats/histogram/record", "run_type": "iteration",
+     "iterations": 100, "real_time": 2, "time_unit": "ns", "items_per_second": 5e8,
+     "error_occurred": true, "error_message": "failed"}
+  ],
+  "ec2bench": {
+    "schema_version": 2, "version": "1.0.0", "started_at": "2026-11-23T10:00:00Z",
+    "finished_at": "2026-11-23T10:01:00Z", "command": ["ec2bench", "run"], "preset": "quick",
+    "complete": true, "interrupted_by": "",
+    "host": {"architecture": "x86_64", "cpu_model": "Test CPU", "logical_cpus": 2, "kernel": "6.1"},
+    "ec2": {"on_ec2": true, "hypervisor": "nitro", "imds": "v2",
+            "instance_type": {"value": "m6i.large", "source": "dmi"},
+            "availability_zone": {"value": "eu-west-1b", "source": "imdsv2"}, "region": null,
+            "notes": ["n"]},
+    "benchmarks": {
+      "stream/triad/double/iterations:10/manual_time": {
+        "facts": {"isa": "avx2"}, "warnings": ["w"],
+        "repetitions": [{"values": {"x": 1}, "facts": {"f": "a"}}, {"values": {"x": null}}],
+        "aggregates": {"mean": {"x": 1}, "median": {"x": 1}, "stddev": {"x": null}, "cv": {"x": null}}}
+    },
+    "pooled_from": [{"file": "a.json", "started_at": "2026-11-23T10:00:00Z", "repetitions": 2}]
+  }
+})");
+    return doc;
+}
+
+// A value of any JSON type, from the input.
+nlohmann::json any_value(FuzzedDataProvider& in) {
+    switch (in.ConsumeIntegralInRange(0, 11)) {
+        case 0: return nullptr;
+        case 1: return in.ConsumeBool();
+        case 2: return 0;
+        case 3: return -1;
+        case 4: return 2.5;
+        case 5: return 1e300;
+        case 6: return 2147483648u;
+        case 7: return in.ConsumeIntegral<std::int64_t>();
+        case 8: return in.ConsumeFloatingPoint<double>();
+        case 9: return nlohmann::json::array({in.ConsumeRandomLengthString(8)});
+        case 10: return nlohmann::json::object();
+        default: return in.ConsumeRandomLengthString(32);
+    }
+}
+
+// base_document() with a few members (leaves or their parents) replaced by values of any type:
+// exactly the type confusion the schema checks are there to catch.
+std::string retyped_document(const std::uint8_t* data, std::size_t size) {
+    FuzzedDataProvider in(data, size);
+    static const std::vector<std::string> pointers = [] {
+        std::vector<std::string> out;
+        const nlohmann::json flat = base_document().flatten();  // items() does not keep it alive
+        for (const auto& [key, value] : flat.items()) {
+            // Each leaf and each of its ancestors.
+            for (std::string k = key; !k.empty(); k = k.substr(0, k.rfind('/'))) out.push_back(k);
+        }
+        return out;
+    }();
+    nlohmann::json d = base_document();
+    const int n = in.ConsumeIntegralInRange(1, 3);
+    for (int i = 0; i < n; ++i) {
+        const std::string& p = pointers[in.ConsumeIntegralInRange<std::size_t>(0, pointers.size() - 1)];
+        try {
+            d[nlohmann::json::json_pointer(p)] = any_value(in);
+        } catch (const nlohmann::json::exception&) {
+            // an earlier replacement took the parent away: not the code under test
+        }
+    }
+    return d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -120,9 +212,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // An input starting with '!' is a JSON value spliced into a valid document (an array as its
     // "benchmarks", an object merged in as an RFC 7386 patch), so that most mutations reach the
     // consumers instead of stopping at the parser or the schema checks.
+    // An input starting with '?' retypes members of a built-in valid document (retyped_document).
     std::string spliced;
     std::string_view document = text;
-    if (!text.empty() && text[0] == '!') {
+    if (!text.empty() && text[0] == '?') {
+        spliced = retyped_document(data + 1, size - 1);
+        document = spliced;
+    } else if (!text.empty() && text[0] == '!') {
         const auto v = nlohmann::json::parse(text.substr(1), nullptr, false);
         if (v.is_discarded()) return 0;
         nlohmann::json d = {{"context", nlohmann::json::object()},
