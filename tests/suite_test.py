@@ -360,11 +360,11 @@ class BadInput(unittest.TestCase):
         try:
             r = run(["compare", f.name, f.name])
             self.assertEqual(r.returncode, 2)
-            self.assertTrue(r.stderr.startswith(f"ec2bench: results file '{f.name}' is not valid JSON: "
+            self.assertTrue(r.stderr.startswith(f"ec2bench: {f.name} is not valid JSON: "
                                                 "parse error at line 1, column 19"), r.stderr)
             r = run(["report", f.name])
             self.assertEqual(r.returncode, 2)
-            self.assertTrue(r.stderr.startswith(f"ec2bench: skipped: results file '{f.name}' is not valid JSON"))
+            self.assertTrue(r.stderr.startswith(f"ec2bench: skipped: {f.name} is not valid JSON"))
         finally:
             os.unlink(f.name)
 

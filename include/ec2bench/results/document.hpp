@@ -236,63 +236,9 @@ inline void write_document(const std::string& path, const nlohmann::json& doc) {
     write_file_atomically(path, doc.dump(2) + "\n");
 }
 
-/// Reads and checks a results file: it must be JSON, an object with a "benchmarks" array of
-/// objects with a string "name", and an "ec2bench" object of a schema version we read (1 or 2;
-/// read the per-benchmark extras of either with extras_of() in extras.hpp). Throws
-/// std::runtime_error naming the file and what is wrong.
-inline nlohmann::json read_document(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw std::runtime_error("cannot read results file '" + path + "': " +
-                                 std::strerror(errno));
-    }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    nlohmann::json doc;
-    try {
-        doc = nlohmann::json::parse(ss.str());
-    } catch (const nlohmann::json::parse_error& e) {
-        std::string what = e.what();
-        const auto bracket = what.find("] ");
-        if (what.rfind("[json.exception", 0) == 0 && bracket != std::string::npos) {
-            what = what.substr(bracket + 2);
-        }
-        throw std::runtime_error("results file '" + path + "' is not valid JSON: " + what);
-    }
-    const std::string where = "results file '" + path + "'";
-    if (!doc.is_object()) throw std::runtime_error(where + " is not a JSON object");
-    if (!doc.contains("ec2bench") || !doc["ec2bench"].is_object()) {
-        throw std::runtime_error(
-            where + " is not an ec2bench results file: it has no \"ec2bench\" object (a plain "
-                    "Google Benchmark file? Google Benchmark's tools/compare.py reads those)");
-    }
-    const auto& eb = doc["ec2bench"];
-    if (!eb.contains("schema_version") || !eb["schema_version"].is_number_integer()) {
-        throw std::runtime_error(where + " has no integer ec2bench.schema_version");
-    }
-    detail::check_schema_version(where, eb["schema_version"].get<int>());
-    if (!doc.contains("benchmarks") || !doc["benchmarks"].is_array()) {
-        throw std::runtime_error(where + " has no \"benchmarks\" array");
-    }
-    std::size_t i = 0;
-    for (const auto& b : doc["benchmarks"]) {
-        if (!b.is_object() || !b.contains("name") || !b["name"].is_string()) {
-            throw std::runtime_error(where + ": benchmarks[" + std::to_string(i) +
-                                     "] is not an object with a string \"name\"");
-        }
-        ++i;
-    }
-    if (!doc.contains("context") || !doc["context"].is_object()) {
-        throw std::runtime_error(where + " has no \"context\" object");
-    }
-    for (const char* key : {"host", "ec2", "benchmarks"}) {
-        if (!eb.contains(key) || !eb[key].is_object()) {
-            throw std::runtime_error(where + " has no \"ec2bench." + key + "\" object");
-        }
-    }
-    return doc;
-}
-
 }  // namespace ec2bench::results
+
+// The reading side (read_document, parse_document) lives in read.hpp, which needs the above.
+#include <ec2bench/results/read.hpp>
 
 #endif  // EC2BENCH_RESULTS_DOCUMENT_HPP

@@ -79,12 +79,14 @@ inline benchmark_extras combine(std::vector<repetition_extras> reps,
                                 const std::vector<std::vector<std::string>>& warnings) {
     benchmark_extras out;
     if (!reps.empty()) {
-        for (const auto& [key, value] : reps.front().facts) {
+        // A pair, not a structured binding: a lambda may not capture those before C++20 (clang
+        // refuses; GCC allows it as an extension).
+        for (const auto& fact : reps.front().facts) {
             const bool everywhere = std::all_of(reps.begin() + 1, reps.end(), [&](const repetition_extras& r) {
-                const auto it = r.facts.find(key);
-                return it != r.facts.end() && it->second == value;
+                const auto it = r.facts.find(fact.first);
+                return it != r.facts.end() && it->second == fact.second;
             });
-            if (everywhere) out.facts.emplace(key, value);
+            if (everywhere) out.facts.emplace(fact.first, fact.second);
         }
     }
     std::set<std::string> seen;

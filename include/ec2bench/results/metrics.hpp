@@ -94,7 +94,9 @@ inline std::optional<double> raw_value(const nlohmann::json& run, const metric& 
         return detail::to_ns(run[m.key].get<double>(), run.value("time_unit", std::string("ns")));
     }
     if (m.key == "primes_per_second") {
-        if (!run.contains("primes") || !run.contains("real_time") || !run.contains("iterations")) {
+        // null (a NaN in Google Benchmark's output) is no value.
+        if (!run.contains("primes") || !run["primes"].is_number() || !run.contains("real_time") ||
+            !run["real_time"].is_number() || !run.contains("iterations")) {
             return std::nullopt;
         }
         const double ns = detail::to_ns(run["real_time"].get<double>(),

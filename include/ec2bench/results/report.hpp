@@ -61,7 +61,10 @@ inline report_row report_row_of(const std::string& file, const nlohmann::json& d
     return r;
 }
 
-/// The files named: each argument is a results file, or a directory whose *.json files are read.
+/// The files named: each argument is a results file, or a directory whose *.json entries are
+/// read, sorted. Entries of every kind are listed: read_document() then refuses, one by one and
+/// without blocking, those that are not regular files (a FIFO, a socket, a directory named
+/// x.json), so `ec2bench report` says "skipped: ..." for each rather than dropping it silently.
 inline std::vector<std::string> expand_inputs(const std::vector<std::string>& args) {
     std::vector<std::string> files;
     for (const auto& a : args) {

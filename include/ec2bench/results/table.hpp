@@ -3,6 +3,8 @@
 #ifndef EC2BENCH_RESULTS_TABLE_HPP
 #define EC2BENCH_RESULTS_TABLE_HPP
 
+#include <ec2bench/results/escape.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -25,7 +27,72 @@ inline table_format parse_table_format(std::string_view s) {
     throw std::invalid_argument("--format=" + std::string(s) + ": expected table, markdown or csv");
 }
 
+namespace detail {
+
+/// Cells longer than this many columns are cut, in text and Markdown, to this many with "…" as
+/// the last: a 100 KB benchmark name must not push every other column off the screen. CSV keeps
+/// every cell whole; it is read by programs.
+inline constexpr std::size_t max_cell_columns = 200;
+
+/// A cell's text as printed, and its width in columns.
+struct rendered_cell {
+    std::string text;
+    std::size_t columns = 0;
+};
+
+/// Escapes a cell for `f`: see table::render.
+inline rendered_cell render_cell(std::string_view s, table_format f) {
+    rendered_cell out;
+    if (f == table_format::csv) {
+        for_each_escaped(s, "\r\n", [&](std::string_view piece, std::size_t) { out.text += piece; });
+        if (out.text.find_first_of(",\"\r\n") != std::string::npos) {
+            std::string q = "\"";
+            for (char c : out.text) {
+                if (c == '"') q += '"';
+                q += c;
+            }
+            out.text = q + "\"";
+        }
+        return out;
+    }
+    const auto each_piece = [&](auto&& piece) {
+        for_each_escaped(s, {}, [&](std::string_view text, std::size_t columns) {
+            if (f == table_format::markdown && text == "|") {
+                piece(std::string_view("\\|"), std::size_t{2});
+            } else {
+                piece(text, columns);
+            }
+        });
+    };
+    std::size_t total = 0;
+    each_piece([&](std::string_view, std::size_t columns) { total += columns; });
+    // Pieces are kept whole, so a cut never splits an escape or a UTF-8 sequence.
+    const std::size_t room = total > max_cell_columns ? max_cell_columns - 1 : total;
+    bool full = false;
+    each_piece([&](std::string_view text, std::size_t columns) {
+        if (full || out.columns + columns > room) {
+            full = true;
+            return;
+        }
+        out.text += text;
+        out.columns += columns;
+    });
+    if (total > max_cell_columns) {
+        out.text += "\xe2\x80\xa6";  // U+2026 …
+        out.columns += 1;
+    }
+    return out;
+}
+
+}  // namespace detail
+
 /// A table of strings; columns whose header is listed in `right` are right-aligned (numbers).
+/// render() escapes every cell for its format, so that nothing from a results file or a server
+/// reaches a terminal raw:
+/// - text: escape_for_terminal() (escape.hpp), cells over 200 columns cut with "…";
+/// - markdown: the same, and `|` as `\|`, so a cell stays one cell on one line;
+/// - csv: RFC 4180 (fields with , " CR or LF quoted, quotes doubled), other control characters,
+///   backslashes and bytes that are not UTF-8 escaped as in text; nothing cut.
 struct table {
     std::vector<std::string> headers;
     std::vector<std::vector<std::string>> rows;
@@ -33,42 +100,41 @@ struct table {
 
     std::string render(table_format f = table_format::text) const {
         const std::size_t cols = headers.size();
+        const auto cells_of = [&](const std::vector<std::string>& r) {
+            std::vector<detail::rendered_cell> out;
+            for (std::size_t c = 0; c < cols; ++c) {
+                out.push_back(detail::render_cell(c < r.size() ? r[c] : std::string(), f));
+            }
+            return out;
+        };
+        std::vector<std::vector<detail::rendered_cell>> lines;
+        lines.push_back(cells_of(headers));
+        for (const auto& r : rows) lines.push_back(cells_of(r));
         std::string out;
         if (f == table_format::csv) {
-            const auto cell = [](const std::string& s) {
-                if (s.find_first_of(",\"\n") == std::string::npos) return s;
-                std::string q = "\"";
-                for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-                return q + "\"";
-            };
-            for (std::size_t c = 0; c < cols; ++c) out += (c ? "," : "") + cell(headers[c]);
-            out += "\n";
-            for (const auto& r : rows) {
-                for (std::size_t c = 0; c < cols; ++c) {
-                    out += (c ? "," : "") + cell(c < r.size() ? r[c] : "");
-                }
+            for (const auto& l : lines) {
+                for (std::size_t c = 0; c < cols; ++c) out += (c ? "," : "") + l[c].text;
                 out += "\n";
             }
             return out;
         }
         std::vector<std::size_t> width(cols, 0);
-        for (std::size_t c = 0; c < cols; ++c) width[c] = headers[c].size();
-        for (const auto& r : rows) {
-            for (std::size_t c = 0; c < cols && c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
+        for (const auto& l : lines) {
+            for (std::size_t c = 0; c < cols; ++c) width[c] = std::max(width[c], l[c].columns);
         }
         const auto is_right = [&](std::size_t c) { return c < right.size() && right[c]; };
-        const auto line = [&](const std::vector<std::string>& r) {
+        const auto line = [&](const std::vector<detail::rendered_cell>& l) {
             std::string s = f == table_format::markdown ? "| " : "";
             for (std::size_t c = 0; c < cols; ++c) {
-                const std::string v = c < r.size() ? r[c] : "";
-                s += is_right(c) ? fmt::format("{:>{}}", v, width[c]) : fmt::format("{:<{}}", v, width[c]);
+                const std::string pad(width[c] - l[c].columns, ' ');
+                s += is_right(c) ? pad + l[c].text : l[c].text + pad;
                 if (c + 1 < cols) s += f == table_format::markdown ? " | " : "  ";
             }
             if (f == table_format::markdown) s += " |";
             while (f == table_format::text && !s.empty() && s.back() == ' ') s.pop_back();
             return s + "\n";
         };
-        out += line(headers);
+        out += line(lines[0]);
         if (f == table_format::markdown) {
             out += "|";
             for (std::size_t c = 0; c < cols; ++c) {
@@ -80,7 +146,7 @@ struct table {
             for (std::size_t c = 0; c < cols; ++c) total += width[c] + (c + 1 < cols ? 2 : 0);
             out += std::string(total, '-') + "\n";
         }
-        for (const auto& r : rows) out += line(r);
+        for (std::size_t i = 1; i < lines.size(); ++i) out += line(lines[i]);
         return out;
     }
 };
