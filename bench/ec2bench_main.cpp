@@ -7,7 +7,6 @@
 //   ec2bench report FILE|DIR... [--format=...] [--sort=COLUMN]
 //   ec2bench hlog FILE [--tag=T] [--csv] [--list-tags]
 #include "cli/cli.hpp"
-#include "terminal_escape.hpp"
 
 #include <ec2bench/ec2bench.hpp>
 #include <ec2bench/gbench.hpp>
@@ -46,8 +45,10 @@ namespace eg = ec2bench::gbench;
 namespace rs = ec2bench::results;
 namespace sy = ec2bench::system;
 
+/// One error line. Messages may quote what a file or a server said (an instance type, a
+/// benchmark name), so control characters are escaped; text already escaped stays as it is.
 int fail(const std::string& message, int code = 2) {
-    std::fprintf(stderr, "ec2bench: %s\n", message.c_str());
+    std::fprintf(stderr, "ec2bench: %s\n", ec2bench::results::escape_controls(message).c_str());
     return code;
 }
 
@@ -137,7 +138,7 @@ public:
         const std::string count = total_ != 0 ? fmt::format("[{:>2}/{}]", done_, total_)
                                               : fmt::format("[{:>2}]", done_);
         std::fprintf(stderr, "%s %-44s %s\n", count.c_str(), rs::display_name(name).c_str(),
-                     status.c_str());
+                     rs::escape_controls(status).c_str());
         std::fflush(stderr);
     }
 
@@ -206,7 +207,8 @@ void signal_thread(run_state* s, sigset_t set) {
 void print_summary(std::FILE* f, const nlohmann::json& doc, const std::string& out, std::size_t runs,
                    std::size_t failed) {
     const auto heads = rs::headlines(doc);
-    std::fprintf(f, "\nec2bench %s on %s\n\n", ec2bench::version_string(), rs::describe(doc).c_str());
+    std::fprintf(f, "\nec2bench %s on %s\n\n", ec2bench::version_string(),
+                 rs::escape_for_terminal(rs::describe(doc)).c_str());
     rs::table t;
     t.headers = {"headline", "value", "unit", "benchmark"};
     t.right = {false, true, false, false};
@@ -217,7 +219,8 @@ void print_summary(std::FILE* f, const nlohmann::json& doc, const std::string& o
     std::fputs(t.render().c_str(), f);
     for (const auto& [name, x] : rs::all_extras(doc)) {
         for (const auto& w : x.warnings) {
-            std::fprintf(f, "warning (%s): %s\n", rs::display_name(name).c_str(), w.c_str());
+            std::fprintf(f, "warning (%s): %s\n", rs::escape_for_terminal(rs::display_name(name)).c_str(),
+                         rs::escape_for_terminal(w).c_str());
         }
     }
     std::fprintf(f, "\nresults: %s (%zu benchmarks%s)\n", out.c_str(), runs,
@@ -440,10 +443,15 @@ int cmd_compare(compare_args a) {
         std::vector<std::string> base_files;
         std::error_code ec;
         const auto current_path = std::filesystem::weakly_canonical(current_file, ec);
-        for (const auto& f : rs::expand_inputs(a.files)) {
-            std::error_code ec2;
-            if (!ec && std::filesystem::weakly_canonical(f, ec2) == current_path && !ec2) continue;
-            base_files.push_back(f);
+        for (const auto& input : a.files) {
+            std::error_code ec1;
+            const bool dir = std::filesystem::is_directory(input, ec1);
+            for (const auto& f : rs::expand_inputs({input})) {
+                // Only a file found in a directory: one named twice is compared with itself.
+                std::error_code ec2;
+                if (dir && !ec && std::filesystem::weakly_canonical(f, ec2) == current_path && !ec2) continue;
+                base_files.push_back(f);
+            }
         }
         if (base_files.empty()) return fail("compare: the baseline holds no results file other than NEW (" + current_file + ")");
         const nlohmann::json base = rs::read_baseline(base_files, static_cast<std::size_t>(a.last));
@@ -520,7 +528,7 @@ int cmd_report(const report_args& a) {
         try {
             rows.push_back(rs::report_row_of(f, rs::read_document(f)));
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "ec2bench: skipped: %s\n", e.what());
+            std::fprintf(stderr, "ec2bench: skipped: %s\n", rs::escape_controls(e.what()).c_str());
             ++bad;
         }
     }
@@ -541,7 +549,7 @@ struct hlog_args {
 /// selected intervals, or (--list-tags) the tags. Everything read from the file is escaped.
 int cmd_hlog(const hlog_args& a) {
     namespace hdr = rs::hdr;
-    using ec2bench::bench_local::escape_for_terminal;
+    using ec2bench::results::escape_for_terminal;
     if (a.file.empty()) {
         return fail("hlog: expected an interval log file (ec2bench-fsync --hlog=FILE writes one)");
     }

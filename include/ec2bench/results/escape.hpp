@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Escaping strings from results files and the metadata service before they reach a terminal.
 // A file name, a benchmark name or an error message can hold terminal escapes (ESC[2J clears the
 // screen, OSC 0 sets the window title), newlines that forge table rows, or bytes that are not
@@ -108,6 +109,20 @@ inline std::string escape_for_terminal(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     detail::for_each_escaped(s, {}, [&](std::string_view piece, std::size_t) { out += piece; });
+    return out;
+}
+
+/// As escape_for_terminal(), but a backslash stays one backslash: for a message that may hold
+/// text escaped already (read_document's errors) beside raw text from a file or a server, where
+/// doubling would garble the first and the second still must not reach the terminal raw.
+///
+///     escape_controls("a.json: \\x1b and \x1b") == "a.json: \\x1b and \\x1b"
+inline std::string escape_controls(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    detail::for_each_escaped(s, {}, [&](std::string_view piece, std::size_t) {
+        out += piece == "\\\\" ? std::string_view("\\") : piece;
+    });
     return out;
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading results files: only regular files, never blocking (a FIFO named x.json is refused, not
 // waited on), at most 512 MiB, every nlohmann/json exception turned into one line, and the type
 // of every field a reader uses checked, so that headlines(), group_runs(), compare(), describe()
