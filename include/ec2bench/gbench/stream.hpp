@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <variant>
 #include <vector>
 
 namespace ec2bench::gbench {
@@ -40,30 +41,51 @@ struct stream_bench_options {
 
 namespace detail {
 
-/// Keeps the arrays of one STREAM configuration alive across the kernel benchmarks that share
-/// it (allocating and first-touching gigabytes per benchmark would dominate the run), and only
-/// one: a new configuration frees the old arrays before allocating its own.
+/// Keeps the arrays of STREAM configurations alive across the benchmarks that share them
+/// (allocating and first-touching gigabytes per benchmark would dominate the run). With the
+/// suite's interleaved repetitions the configurations (double, float, the sweep's thread counts)
+/// take turns, so several are kept, least recently used first out, while they all fit in half
+/// of the memory there is to use (MemAvailable plus what the cache holds); a configuration that
+/// does not fit beside the others frees them before it allocates.
 class stream_session_cache {
 public:
     template <class T>
     ec2bench::stream::session<T>& get(const ec2bench::stream::options& opt) {
-        const key k{sizeof(T), opt.elements, opt.threads, static_cast<int>(opt.nt),
+        const ec2bench::stream::machine m = ec2bench::stream::machine::probe();
+        // Threads 0 means every CPU we may run on: the same configuration as naming that count.
+        const unsigned threads = opt.threads != 0 ? opt.threads : static_cast<unsigned>(m.cpus.size());
+        const key k{sizeof(T), opt.elements, threads, static_cast<int>(opt.nt),
                     static_cast<int>(opt.pages), opt.pin, opt.scalar};
-        auto& slot = slot_for<T>();
-        if (!(current_ == k) || !slot) {
-            doubles_.reset();
-            floats_.reset();
-            current_ = key{};
-            slot = std::make_unique<ec2bench::stream::session<T>>(opt);
-            current_ = k;
+        ++clock_;
+        for (auto& e : entries_) {
+            if (e.k == k) {
+                e.used = clock_;
+                return *std::get<std::unique_ptr<ec2bench::stream::session<T>>>(e.s);
+            }
         }
-        return *slot;
+        const std::size_t n = opt.elements ? *opt.elements
+                                           : ec2bench::stream::session<T>::default_elements(m.llc_total_bytes);
+        const std::size_t need = 3 * n * sizeof(T);
+        const auto held = [&] {
+            std::size_t b = 0;
+            for (const auto& e : entries_) b += e.bytes;
+            return b;
+        };
+        // Unknown memory (0): keep nothing beside the new one, as before.
+        while (!entries_.empty() &&
+               (m.mem_available_bytes == 0 || held() + need > (m.mem_available_bytes + held()) / 2)) {
+            const auto oldest = std::min_element(entries_.begin(), entries_.end(),
+                                                 [](const entry& x, const entry& y) { return x.used < y.used; });
+            entries_.erase(oldest);
+        }
+        auto session = std::make_unique<ec2bench::stream::session<T>>(opt);
+        auto& ref = *session;
+        entries_.push_back(entry{k, session_ptr(std::move(session)), need, clock_});
+        return ref;
     }
-    void clear() {
-        doubles_.reset();
-        floats_.reset();
-        current_ = key{};
-    }
+    void clear() { entries_.clear(); }
+    /// Configurations held now (for tests).
+    std::size_t size() const noexcept { return entries_.size(); }
 
 private:
     struct key {
@@ -78,17 +100,16 @@ private:
                    std::tie(o.type, o.elements, o.threads, o.nt, o.pages, o.pin, o.scalar);
         }
     };
-    template <class T>
-    std::unique_ptr<ec2bench::stream::session<T>>& slot_for() {
-        if constexpr (std::is_same_v<T, double>) {
-            return doubles_;
-        } else {
-            return floats_;
-        }
-    }
-    key current_;
-    std::unique_ptr<ec2bench::stream::session<double>> doubles_;
-    std::unique_ptr<ec2bench::stream::session<float>> floats_;
+    using session_ptr = std::variant<std::unique_ptr<ec2bench::stream::session<double>>,
+                                     std::unique_ptr<ec2bench::stream::session<float>>>;
+    struct entry {
+        key k;
+        session_ptr s;
+        std::size_t bytes = 0;
+        std::uint64_t used = 0;
+    };
+    std::vector<entry> entries_;
+    std::uint64_t clock_ = 0;
 };
 
 template <class T>
