@@ -165,59 +165,46 @@ int main(int argc, char** argv) {
                " SIGINT, SIGTERM, SIGHUP and SIGQUIT remove the test file before the program "
                "ends.\n\nGoogle Benchmark's own flags follow.");
 
-    const auto args = cli::split_gbench_flags(argc, argv);
-    if (const auto rc = cli::parse(app, args.ours, program)) {
-        if (*rc == cli::exit_ok) cli::initialize_gbench(program, {"--help"});
-        return *rc;
-    }
-    o.methods.clear();
-    for (const auto& m : methods) o.methods.push_back(fio::parse_method(m));
-    o.run.prepare = fio::parse_prepare(prepare);
-    o.run.seconds = static_cast<double>(seconds);
-    o.run.sync_every = static_cast<unsigned>(sync_every);
-    try {
-        if (!hlog_interval_text.empty() && hlog_path.empty()) {
-            throw cli::usage_error("--hlog-interval=" + hlog_interval_text +
-                                   ": goes with --hlog=FILE");
-        }
-        cli::check_fsync_directory(o.run.directory);
-        for (const std::size_t bs : o.block_sizes) {
-            // The run's own limit, checked before anything starts: --ops=1e18 is a refused flag.
-            const std::uint64_t most = o.run.max_file_bytes / bs;
-            if (o.run.warmup_ops >= most || o.run.ops > most - o.run.warmup_ops) {
-                throw cli::usage_error(
-                    "--ops=" + ops_text + ": with --warmup=" +
-                    std::to_string(o.run.warmup_ops) + " and " + std::to_string(bs) +
-                    "-byte blocks the file would exceed --max-file-size=" +
-                    std::to_string(o.run.max_file_bytes) + "; expected at most " +
-                    std::to_string(most > o.run.warmup_ops ? most - o.run.warmup_ops : 0) +
-                    " (or raise --max-file-size)");
-            }
-        }
-        cli::check_gbench_flags(args.gbench);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
-        return cli::exit_usage;
-    }
-    if (!cli::initialize_gbench(program, args.gbench)) return cli::exit_usage;
-    // Opened before any run, so that a path that cannot be written is a refused flag.
     std::unique_ptr<hlog_file> hlog;
-    if (!hlog_path.empty()) {
-        try {
-            hlog = std::make_unique<hlog_file>(hlog_path);
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
-            return cli::exit_usage;
-        }
-        o.run.interval_seconds = hlog_interval;
-        o.on_interval = [&hlog](const std::string& name, const fio::interval& i) {
-            hlog->write(name, i);
-        };
-    }
-    benchmark::AddCustomContext("ec2bench.fsync_directory", o.run.directory);
-    ec2bench::gbench::register_fsync(o);
-    int rc = cli::run_benchmarks(program);
-    benchmark::Shutdown();
+    int rc = cli::run_executable(
+        app, argc, argv,
+        [&] {
+            o.methods.clear();
+            for (const auto& m : methods) o.methods.push_back(fio::parse_method(m));
+            o.run.prepare = fio::parse_prepare(prepare);
+            o.run.seconds = static_cast<double>(seconds);
+            o.run.sync_every = static_cast<unsigned>(sync_every);
+            if (!hlog_interval_text.empty() && hlog_path.empty()) {
+                throw cli::usage_error("--hlog-interval=" + hlog_interval_text +
+                                       ": goes with --hlog=FILE");
+            }
+            cli::check_fsync_directory(o.run.directory);
+            for (const std::size_t bs : o.block_sizes) {
+                // The run's own limit, checked before anything starts: --ops=1e18 is a refused flag.
+                const std::uint64_t most = o.run.max_file_bytes / bs;
+                if (o.run.warmup_ops >= most || o.run.ops > most - o.run.warmup_ops) {
+                    throw cli::usage_error(
+                        "--ops=" + ops_text + ": with --warmup=" +
+                        std::to_string(o.run.warmup_ops) + " and " + std::to_string(bs) +
+                        "-byte blocks the file would exceed --max-file-size=" +
+                        std::to_string(o.run.max_file_bytes) + "; expected at most " +
+                        std::to_string(most > o.run.warmup_ops ? most - o.run.warmup_ops : 0) +
+                        " (or raise --max-file-size)");
+                }
+            }
+            // Opened before any run, so that a path that cannot be written is a refused flag.
+            if (!hlog_path.empty()) {
+                hlog = std::make_unique<hlog_file>(hlog_path);
+                o.run.interval_seconds = hlog_interval;
+                o.on_interval = [&hlog](const std::string& name, const fio::interval& i) {
+                    hlog->write(name, i);
+                };
+            }
+        },
+        [&] {
+            benchmark::AddCustomContext("ec2bench.fsync_directory", o.run.directory);
+            ec2bench::gbench::register_fsync(o);
+        });
     if (hlog && !hlog->close(program) && rc == cli::exit_ok) rc = cli::exit_failed;
     return rc;
 }

@@ -30,28 +30,17 @@ int main(int argc, char** argv) {
                   "block of the small primes, at least 1k (default: L1d size)");
     app.footer(std::string(cli::exit_status_help) + "\n\nGoogle Benchmark's own flags follow.");
 
-    const auto args = cli::split_gbench_flags(argc, argv);
-    if (const auto rc = cli::parse(app, args.ours, program)) {
-        if (*rc == cli::exit_ok) cli::initialize_gbench(program, {"--help"});
-        return *rc;
-    }
-    o.threads = static_cast<unsigned>(threads);
-    o.sieve.segment_bytes = static_cast<std::size_t>(segment);
-    o.sieve.l1_bytes = static_cast<std::size_t>(l1);
-    try {
-        ec2bench::sieve::prime_sieve<> check(o.sieve);  // refuses bad sizes before any run
-        if (o.start > o.limit) {
-            throw cli::usage_error("--start=" + std::to_string(o.start) + " is above --limit=" +
-                                   std::to_string(o.limit) + ": expected start <= limit");
-        }
-        cli::check_gbench_flags(args.gbench);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
-        return cli::exit_usage;
-    }
-    if (!cli::initialize_gbench(program, args.gbench)) return cli::exit_usage;
-    ec2bench::gbench::register_sieve(o);
-    const int rc = cli::run_benchmarks(program);
-    benchmark::Shutdown();
-    return rc;
+    return cli::run_executable(
+        app, argc, argv,
+        [&] {
+            o.threads = static_cast<unsigned>(threads);
+            o.sieve.segment_bytes = static_cast<std::size_t>(segment);
+            o.sieve.l1_bytes = static_cast<std::size_t>(l1);
+            ec2bench::sieve::prime_sieve<> check(o.sieve);  // refuses bad sizes before any run
+            if (o.start > o.limit) {
+                throw cli::usage_error("--start=" + std::to_string(o.start) + " is above --limit=" +
+                                       std::to_string(o.limit) + ": expected start <= limit");
+            }
+        },
+        [&] { ec2bench::gbench::register_sieve(o); });
 }

@@ -40,22 +40,11 @@ int main(int argc, char** argv) {
                    "seed of the generated samples");
     app.footer(std::string(cli::exit_status_help) + "\n\nGoogle Benchmark's own flags follow.");
 
-    const auto args = cli::split_gbench_flags(argc, argv);
-    if (const auto rc = cli::parse(app, args.ours, program)) {
-        if (*rc == cli::exit_ok) cli::initialize_gbench(program, {"--help"});
-        return *rc;
-    }
-    opt.sample_buffer = static_cast<std::size_t>(sample_buffer);
-    opt.latencies = static_cast<std::size_t>(latencies);
-    try {
-        cli::check_gbench_flags(args.gbench);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
-        return cli::exit_usage;
-    }
-    if (!cli::initialize_gbench(program, args.gbench)) return cli::exit_usage;
-    ec2bench::gbench::register_stats(opt);
-    const int rc = cli::run_benchmarks(program);
-    benchmark::Shutdown();
-    return rc;
+    return cli::run_executable(
+        app, argc, argv,
+        [&] {
+            opt.sample_buffer = static_cast<std::size_t>(sample_buffer);
+            opt.latencies = static_cast<std::size_t>(latencies);
+        },
+        [&] { ec2bench::gbench::register_stats(opt); });
 }

@@ -42,52 +42,41 @@ int main(int argc, char** argv) {
                    "Benchmark decides from --benchmark_min_time)");
     app.footer(std::string(cli::exit_status_help) + "\n\nGoogle Benchmark's own flags follow.");
 
-    const auto args = cli::split_gbench_flags(argc, argv);
-    if (const auto rc = cli::parse(app, args.ours, program)) {
-        if (*rc == cli::exit_ok) cli::initialize_gbench(program, {"--help"});
-        return *rc;
-    }
-    o.doubles = std::find(types.begin(), types.end(), "double") != types.end();
-    o.floats = std::find(types.begin(), types.end(), "float") != types.end();
-    o.stream.nt = st::parse_nt_mode(nt);
-    o.stream.pages = pages == "thp"  ? st::huge_pages::transparent
-                     : pages == "4k" ? st::huge_pages::none
-                                     : st::huge_pages::explicit_;
-    o.sweep = sweep == "on";
-    if (passes != 0) o.passes = passes;
-    try {
-        const auto cpus = ec2bench::detail::allowed_cpus().size();
-        if (threads > cpus) {
-            throw cli::usage_error("--threads=" + std::to_string(threads) + ": this process may run on " +
-                                   std::to_string(cpus) +
-                                   " CPUs, and each STREAM thread needs its own: expected " +
-                                   cli::range_text(1, cpus));
-        }
-        o.stream.threads = static_cast<unsigned>(threads);
-        if (elements != 0) {
-            // Checked here, before Google Benchmark starts, so that a size past memory is a
-            // refused flag (exit 2) and not a failed benchmark.
-            const std::uint64_t size = o.doubles ? sizeof(double) : sizeof(float);
-            const std::uint64_t avail = cli::mem_available_bytes();
-            const std::uint64_t most = cli::max_items_in_memory(size, 3, elements);
-            if (elements > most) {
-                throw cli::usage_error(
-                    "--elements=" + elements_text + ": 3 arrays of " +
-                    (o.doubles ? "doubles" : "floats") + " need " +
-                    cli::bytes_text(3.0 * static_cast<double>(size) * static_cast<double>(elements)) +
-                    " but " + cli::bytes_text(static_cast<double>(avail)) +
-                    " is available (MemAvailable): expected at most " + std::to_string(most));
+    return cli::run_executable(
+        app, argc, argv,
+        [&] {
+            o.doubles = std::find(types.begin(), types.end(), "double") != types.end();
+            o.floats = std::find(types.begin(), types.end(), "float") != types.end();
+            o.stream.nt = st::parse_nt_mode(nt);
+            o.stream.pages = pages == "thp"  ? st::huge_pages::transparent
+                             : pages == "4k" ? st::huge_pages::none
+                                             : st::huge_pages::explicit_;
+            o.sweep = sweep == "on";
+            if (passes != 0) o.passes = passes;
+            const auto cpus = ec2bench::detail::allowed_cpus().size();
+            if (threads > cpus) {
+                throw cli::usage_error("--threads=" + std::to_string(threads) + ": this process may run on " +
+                                       std::to_string(cpus) +
+                                       " CPUs, and each STREAM thread needs its own: expected " +
+                                       cli::range_text(1, cpus));
             }
-            o.stream.elements = static_cast<std::size_t>(elements);
-        }
-        cli::check_gbench_flags(args.gbench);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
-        return cli::exit_usage;
-    }
-    if (!cli::initialize_gbench(program, args.gbench)) return cli::exit_usage;
-    ec2bench::gbench::register_stream(o);
-    const int rc = cli::run_benchmarks(program);
-    benchmark::Shutdown();
-    return rc;
+            o.stream.threads = static_cast<unsigned>(threads);
+            if (elements != 0) {
+                // Checked here, before Google Benchmark starts, so that a size past memory is a
+                // refused flag (exit 2) and not a failed benchmark.
+                const std::uint64_t size = o.doubles ? sizeof(double) : sizeof(float);
+                const std::uint64_t avail = cli::mem_available_bytes();
+                const std::uint64_t most = cli::max_items_in_memory(size, 3, elements);
+                if (elements > most) {
+                    throw cli::usage_error(
+                        "--elements=" + elements_text + ": 3 arrays of " +
+                        (o.doubles ? "doubles" : "floats") + " need " +
+                        cli::bytes_text(3.0 * static_cast<double>(size) * static_cast<double>(elements)) +
+                        " but " + cli::bytes_text(static_cast<double>(avail)) +
+                        " is available (MemAvailable): expected at most " + std::to_string(most));
+                }
+                o.stream.elements = static_cast<std::size_t>(elements);
+            }
+        },
+        [&] { ec2bench::gbench::register_stream(o); });
 }

@@ -442,6 +442,34 @@ inline void check_fsync_directory(const std::string& dir, const std::string& fla
     }
 }
 
+/// The whole life of a plain Google Benchmark executable: our flags (CLI11; --help adds Google
+/// Benchmark's), the checks of Google Benchmark's flags, then `prepare` (more checks and the
+/// options' last touches, files opened; it throws usage_error or std::invalid_argument for bad
+/// input), Google Benchmark's initialisation, `register_all`, the run. Returns the exit status.
+///
+///     return cli::run_executable(app, argc, argv, [&] { check(o); }, [&] { register_sieve(o); });
+inline int run_executable(CLI::App& app, int argc, char** argv, const std::function<void()>& prepare,
+                          const std::function<void()>& register_all) {
+    const std::string program = app.get_name();
+    const auto args = split_gbench_flags(argc, argv);
+    if (const auto rc = parse(app, args.ours, program)) {
+        if (*rc == exit_ok) initialize_gbench(program, {"--help"});
+        return *rc;
+    }
+    try {
+        check_gbench_flags(args.gbench);
+        prepare();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+        return exit_usage;
+    }
+    if (!initialize_gbench(program, args.gbench)) return exit_usage;
+    register_all();
+    const int rc = run_benchmarks(program);
+    benchmark::Shutdown();
+    return rc;
+}
+
 // --- limits ---------------------------------------------------------------------------------
 
 /// /proc/meminfo's MemAvailable in bytes, or 0 when unknown (then memory is not a limit here;

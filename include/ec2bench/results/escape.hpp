@@ -126,6 +126,31 @@ inline std::string escape_controls(std::string_view s) {
     return out;
 }
 
+/// A short quote of untrusted text for an error message: printable ASCII as is, every other byte
+/// (a backslash too) as \xNN, cut after `limit` bytes with "...". Stricter than
+/// escape_for_terminal, for text whose bytes matter (a tag, a field of a file).
+///
+///     quote_for_message("m6i\x1b[2J") == "m6i\\x1b[2J"
+inline std::string quote_for_message(std::string_view s, std::size_t limit = 40) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (i == limit) {
+            out += "...";
+            break;
+        }
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
+            out += static_cast<char>(c);
+        } else {
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
 }  // namespace ec2bench::results
 
 #endif  // EC2BENCH_RESULTS_ESCAPE_HPP

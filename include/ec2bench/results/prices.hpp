@@ -15,6 +15,8 @@
 #ifndef EC2BENCH_RESULTS_PRICES_HPP
 #define EC2BENCH_RESULTS_PRICES_HPP
 
+#include <ec2bench/results/escape.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -116,25 +118,7 @@ namespace detail {
 
 /// Untrusted text for an error message: printable ASCII as is, anything else as \xNN, at most
 /// 40 characters then "...".
-inline std::string price_text(std::string_view s) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (i == 40) {
-            out += "...";
-            break;
-        }
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c < 0x7f && c != '\\') {
-            out += static_cast<char>(c);
-        } else {
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
+inline std::string price_text(std::string_view s) { return quote_for_message(s, 40); }
 
 inline bool price_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 

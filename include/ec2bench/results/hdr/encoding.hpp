@@ -15,6 +15,7 @@
 #ifndef EC2BENCH_RESULTS_HDR_ENCODING_HPP
 #define EC2BENCH_RESULTS_HDR_ENCODING_HPP
 
+#include <ec2bench/results/escape.hpp>
 #include <ec2bench/results/hdr/histogram.hpp>
 #include <ec2bench/stats/histogram.hpp>
 
@@ -49,23 +50,7 @@ namespace detail {
 /// Untrusted text for an error message: printable ASCII as is, anything else as \xNN, at most
 /// `limit` characters then "...".
 inline std::string escape(std::string_view s, std::size_t limit = 40) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (i == limit) {
-            out += "...";
-            break;
-        }
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c < 0x7f && c != '\\') {
-            out += static_cast<char>(c);
-        } else {
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
+    return ec2bench::results::quote_for_message(s, limit);
 }
 
 inline std::string base64_encode(const unsigned char* p, std::size_t n) {
