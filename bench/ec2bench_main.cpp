@@ -706,6 +706,8 @@ int main(int argc, char** argv) {
     cli::add_choice(*report, "--better", rpa.better, {"bigger", "smaller"},
                     "with --format=github-action-benchmark: the metrics where bigger (rates) or "
                     "smaller (latencies, times) is better");
+    report->footer("Exit status: 0 every file read, 2 bad flags or a file that is not a results file "
+                   "(the others are still reported).");
     std::vector<std::string> sort_columns{"instance_type"};
     for (const auto& c : rs::report_columns()) sort_columns.push_back(c.first);
     cli::add_choice(*report, "--sort", rpa.sort, sort_columns,

@@ -33,7 +33,7 @@ install(FILES "${PROJECT_BINARY_DIR}/ec2benchConfig.cmake"
 configure_file(cmake/ec2bench.pc.in "${PROJECT_BINARY_DIR}/ec2bench.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/ec2bench.pc" DESTINATION "${CMAKE_INSTALL_DATADIR}/pkgconfig")
 
-install(FILES LICENSE README.md DESTINATION "${CMAKE_INSTALL_DOCDIR}" OPTIONAL)
+install(FILES LICENSE README.md DESTINATION "${CMAKE_INSTALL_DOCDIR}")
 
 # The bundled price snapshot that the fleet report falls back to (docs/report.md).
 install(DIRECTORY data/prices DESTINATION "${CMAKE_INSTALL_DATADIR}/ec2bench" FILES_MATCHING PATTERN "*.csv")
