@@ -108,6 +108,17 @@ TEST_CASE("escape_for_terminal: controls, backslashes and bytes that are not UTF
     }
 }
 
+TEST_CASE("escape_controls leaves escaped text alone and escapes raw controls; quote_for_message is strict") {
+    // A read_document error (escaped already) beside raw text from a file.
+    CHECK(rs::escape_controls("a.json: \\x1b and \x1b[2J") == "a.json: \\x1b and \\x1b[2J");
+    CHECK(rs::escape_controls("line\nbreak \xe2\x80\xa6 \xff") == "line\\nbreak \xe2\x80\xa6 \\xff");
+    CHECK(rs::escape_controls("C:\\dir") == "C:\\dir");  // one backslash stays one
+    CHECK(rs::quote_for_message("m6i\x1b[2J") == "m6i\\x1b[2J");
+    CHECK(rs::quote_for_message("a\\b \xc3\xbc") == "a\\x5cb \\xc3\\xbc");  // only printable ASCII as is
+    CHECK(rs::quote_for_message(std::string(50, 'x')) == std::string(40, 'x') + "...");
+    CHECK(rs::quote_for_message("abcdef", 3) == "abc...");
+}
+
 TEST_CASE("tables escape every cell for their format") {
     rs::table t;
     t.headers = {"name", "value"};
