@@ -30,11 +30,12 @@ std::vector<double> calls_of(const std::vector<eg::run_extras>& reps) {
 }
 
 /// Google Benchmark's flags are process-wide: each run sets the ones these tests change.
+/// Static: Google Benchmark keeps argv[0] (the JSON context's "executable") after Initialize.
 void set_flags(bool random_interleaving) {
-    char arg0[] = "reporter_test";
-    char min_time[] = "--benchmark_min_time=0.01";
-    char interleave_on[] = "--benchmark_enable_random_interleaving=true";
-    char interleave_off[] = "--benchmark_enable_random_interleaving=false";
+    static char arg0[] = "reporter_test";
+    static char min_time[] = "--benchmark_min_time=0.01";
+    static char interleave_on[] = "--benchmark_enable_random_interleaving=true";
+    static char interleave_off[] = "--benchmark_enable_random_interleaving=false";
     char* argv[] = {arg0, min_time, random_interleaving ? interleave_on : interleave_off, nullptr};
     int argc = 3;
     benchmark::Initialize(&argc, argv);
