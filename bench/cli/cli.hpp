@@ -11,6 +11,7 @@
 #include "parse.hpp"
 
 #include <ec2bench/gbench/compat.hpp>
+#include <ec2bench/kernels/stream.hpp>
 
 #include <CLI/CLI.hpp>
 #include <benchmark/benchmark.h>
@@ -26,7 +27,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <initializer_list>
 #include <limits>
@@ -473,15 +473,10 @@ inline int run_executable(CLI::App& app, int argc, char** argv, const std::funct
 // --- limits ---------------------------------------------------------------------------------
 
 /// /proc/meminfo's MemAvailable in bytes, or 0 when unknown (then memory is not a limit here;
-/// the allocation itself still fails cleanly).
+/// the allocation itself still fails cleanly). STREAM's own reader, so that the flag and the
+/// kernel judge memory the same way.
 inline std::uint64_t mem_available_bytes(const std::string& meminfo = "/proc/meminfo") {
-    std::ifstream in(meminfo);
-    std::string key, unit;
-    std::uint64_t kib = 0;
-    while (in >> key >> kib >> unit) {
-        if (key == "MemAvailable:") return kib * 1024;
-    }
-    return 0;
+    return ec2bench::stream::machine::read_mem_available(meminfo);
 }
 
 /// "21.9 GiB".
