@@ -677,7 +677,8 @@ TEST_CASE("github-action-benchmark: the custom format's fields, one direction at
         const std::regex range("^(\\+-|±)\\s*\\d.*$");
         for (const auto& e : out) {
             REQUIRE(e.is_object());
-            for (const auto& [k, v] : e.items()) {
+            for (const auto& item : e.items()) {
+                const std::string k = item.key();  // not a structured binding: clang 14 cannot capture it
                 CAPTURE(k);
                 CHECK((k == "name" || k == "unit" || k == "value" || k == "range" || k == "extra"));
             }
