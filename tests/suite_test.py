@@ -438,7 +438,8 @@ class FakeImds(http.server.BaseHTTPRequestHandler):
         routes = {"/latest/dynamic/instance-identity/document": self.doc,
                   "/latest/meta-data/placement/availability-zone-id": "euw1-az3",
                   "/latest/meta-data/instance-id": "i-0123456789abcdef0",
-                  "/latest/meta-data/local-ipv4": "10.0.0.12"}
+                  "/latest/meta-data/local-ipv4": "10.0.0.12",
+                  "/latest/meta-data/instance-life-cycle": "spot"}
         if self.path in routes:
             return self.reply(200, routes[self.path])
         self.reply(404)
@@ -470,6 +471,7 @@ class Probe(unittest.TestCase):
         self.assertEqual(ec2["imds"], "v2")
         self.assertEqual(ec2["instance_type"], {"value": "m6i.large", "source": "imdsv2"})
         self.assertEqual(ec2["availability_zone_id"]["value"], "euw1-az3")
+        self.assertEqual(ec2["market"], {"value": "spot", "source": "imdsv2"})
         self.assertNotIn("123456789012", text)  # never, unless asked
         self.assertNotIn("i-0123456789abcdef0", text)
         self.assertNotIn("10.0.0.12", text)

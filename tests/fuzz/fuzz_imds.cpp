@@ -107,6 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(e.availability_zone_id, valid_zone_id);
     check(e.ami_id, [](std::string_view s) { return valid_hex_id(s, "ami-"); });
     check(e.architecture, valid_architecture);
+    check(e.market, valid_market);
     check(e.account_id, valid_account);
     check(e.instance_id, [](std::string_view s) { return valid_hex_id(s, "i-"); });
     check(e.local_ipv4, valid_ipv4);

@@ -227,6 +227,20 @@ class Snapshot(unittest.TestCase):
         self.assertEqual(wanted - have, missing, "the '# missing:' line names exactly the types left out")
         self.assertFalse(have & missing)
 
+    def test_at_least_sixty_types_as_the_issue_asks(self):
+        have = {r["instance_type"] for r in self.rows()}
+        wanted = {f"{f}.{s}" for f in FAMILIES for s in ("large", "xlarge", "2xlarge")}
+        self.assertGreaterEqual(len(have & wanted), 60)
+
+    def test_every_source_on_a_row_is_described_in_the_comments(self):
+        # A row may only cite a short name that the '# sources:' comment defines ("name = where").
+        comments = "\n".join(l for l in self.lines if l.startswith("#"))
+        described = set(re.findall(r"([\w.-]+) = ", comments))
+        self.assertIn("karpenter", described)
+        for r in self.rows():
+            with self.subTest(r["instance_type"]):
+                self.assertLessEqual(set(r["source"].split("+")), described, r["source"])
+
     def test_sizes_double(self):
         # On-demand Linux prices in a family are linear in the size: xlarge = 2 x large, 2xlarge =
         # 4 x large, to the cent. A typo in one row breaks this.

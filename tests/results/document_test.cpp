@@ -1,3 +1,4 @@
+#include <ec2bench/gbench/context.hpp>
 #include <ec2bench/gbench/reporter.hpp>
 #include <ec2bench/results/atomic_file.hpp>
 #include <ec2bench/results/document.hpp>
@@ -13,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -304,6 +306,7 @@ TEST_CASE("a captured run becomes a results document that round-trips") {
     ec2bench::system::ec2_info ec2;
     ec2.on_ec2 = true;
     ec2.instance_type = {"m6i.large", ec2bench::system::fact_source::imdsv2};
+    ec2.market = {"spot", ec2bench::system::fact_source::imdsv2};
     ec2.account_id = {"123456789012", ec2bench::system::fact_source::imdsv2};
     rs::run_metadata meta;
     meta.started_at = "2026-11-23T10:00:00Z";
@@ -318,6 +321,8 @@ TEST_CASE("a captured run becomes a results document that round-trips") {
     CHECK(doc["ec2bench"]["schema_version"] == 2);
     CHECK(doc["ec2bench"]["ec2"]["instance_type"]["value"] == "m6i.large");
     CHECK(doc["ec2bench"]["ec2"]["instance_type"]["source"] == "imdsv2");
+    CHECK(doc["ec2bench"]["ec2"]["market"] ==
+          nlohmann::json{{"value", "spot"}, {"source", "imdsv2"}});
     CHECK_FALSE(doc["ec2bench"]["ec2"].contains("account_id"));
     CHECK(doc.dump().find("123456789012") == std::string::npos);
     // One repetition: the last of the calls Google Benchmark made while finding its iterations.
@@ -342,4 +347,27 @@ TEST_CASE("a captured run becomes a results document that round-trips") {
 
     // The sample for the JSON Schema test (tests/validate_schema.py).
     if (const char* out = std::getenv("EC2BENCH_SAMPLE_RESULTS")) rs::write_document(out, doc);
+}
+
+TEST_CASE("the market is recorded like the other EC2 facts: null when unknown") {
+    namespace sy = ec2bench::system;
+    sy::ec2_info off;  // off EC2: the probe learned nothing
+    CHECK(rs::to_json(off, false)["market"].is_null());
+    CHECK(rs::to_json(off, false).contains("market"));
+
+    sy::ec2_info on;
+    on.market = {"on-demand", sy::fact_source::imdsv1};
+    CHECK(rs::to_json(on, false)["market"] ==
+          nlohmann::json{{"value", "on-demand"}, {"source", "imdsv1"}});
+
+    // Google Benchmark's context carries it too, as ec2bench.market and ec2bench.market_source.
+    const auto pairs = ec2bench::gbench::context_pairs(sy::host_info{}, on);
+    const auto has = [&](const std::string& k, const std::string& v) {
+        return std::find(pairs.begin(), pairs.end(), std::make_pair(k, v)) != pairs.end();
+    };
+    CHECK(has("ec2bench.market", "on-demand"));
+    CHECK(has("ec2bench.market_source", "imdsv1"));
+    const auto none = ec2bench::gbench::context_pairs(sy::host_info{}, off);
+    CHECK(std::none_of(none.begin(), none.end(),
+                       [](const auto& kv) { return kv.first == "ec2bench.market"; }));
 }

@@ -16,8 +16,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 #include <string>
+#include <utility>
 
 namespace fs = std::filesystem;
 namespace sy = ec2bench::system;
@@ -61,9 +63,10 @@ sy::ec2_probe_options options(const fake_dmi& dmi, const env& e) {
 }
 
 bool mentions(const sy::ec2_info& e, const std::string& needle) {
-    const sy::ec2_fact* facts[] = {&e.instance_type, &e.region, &e.availability_zone,
-                                   &e.availability_zone_id, &e.ami_id, &e.architecture,
-                                   &e.account_id, &e.instance_id, &e.local_ipv4, &e.public_ipv4};
+    const sy::ec2_fact* facts[] = {
+        &e.instance_type, &e.region, &e.availability_zone, &e.availability_zone_id, &e.ami_id,
+        &e.architecture,  &e.market, &e.account_id,        &e.instance_id,          &e.local_ipv4,
+        &e.public_ipv4};
     for (const auto* f : facts) {
         if (f->value.find(needle) != std::string::npos) return true;
     }
@@ -105,6 +108,8 @@ TEST_CASE("off EC2 with no endpoint set, the probe makes no network call") {
     CHECK_FALSE(info.on_ec2);
     CHECK(info.imds == "not tried");
     CHECK_FALSE(info.instance_type);
+    CHECK_FALSE(info.market);
+    CHECK(info.market.source == sy::fact_source::none);
     CHECK(info.notes.empty());
 }
 
@@ -120,6 +125,7 @@ TEST_CASE("DMI alone identifies a Nitro instance and its type, never the instanc
     CHECK(info.hypervisor == "nitro");
     CHECK(info.instance_type.value == "c7g.xlarge");
     CHECK(info.instance_type.source == sy::fact_source::dmi);
+    CHECK_FALSE(info.market);  // only the metadata service knows it
     REQUIRE(info.notes.size() == 1);
     CHECK(info.notes[0] == "built without an HTTP transport (libcurl): DMI facts only");
     CHECK_FALSE(mentions(info, "i-0123456789abcdef0"));
@@ -204,6 +210,13 @@ TEST_CASE("IMDSv2 happy path: token, then every field, and no identifier recorde
     CHECK(info.availability_zone_id.value == "euw1-az3");
     CHECK(info.ami_id.value == "ami-0abcdef1234567890");
     CHECK(info.architecture.value == "x86_64");
+    CHECK(info.market.value == "on-demand");
+    CHECK(info.market.source == sy::fact_source::imdsv2);
+    int life_cycle_gets = 0;
+    for (const auto& r : server.requests()) {
+        life_cycle_gets += r.path == "/latest/meta-data/instance-life-cycle" ? 1 : 0;
+    }
+    CHECK(life_cycle_gets == 1);
     CHECK(info.notes.empty());
     // Never recorded unless asked.
     CHECK_FALSE(info.account_id);
@@ -560,4 +573,120 @@ TEST_CASE("field validators accept EC2's shapes and refuse everything else") {
     CHECK_FALSE(json_string_field(R"({"a" : 5})", "a"));
     CHECK_FALSE(json_string_field(R"({"a" : "\u0041"})", "a"));
     CHECK_FALSE(json_string_field(R"({"a" : "unterminated)", "a"));
+}
+
+namespace {
+
+// The probe against the fake server with instance-life-cycle answering `status` and `body`.
+sy::ec2_info with_life_cycle(int status, const std::string& body, bool v1 = false) {
+    fake_dmi dmi;
+    dmi.nitro("m6i.large");
+    fake_imds server;
+    server.set_default_routes();
+    server.routes["/latest/meta-data/instance-life-cycle"] = {status, body};
+    if (v1) server.token_statuses = {403};
+    server.start();
+    env e{{{"AWS_EC2_METADATA_SERVICE_ENDPOINT", server.endpoint()}}};
+    return sy::probe_ec2(options(dmi, e));
+}
+
+}  // namespace
+
+TEST_CASE("instance-life-cycle gives the market, spot or on-demand whatever the case and spaces") {
+    for (const auto& [body, want] :
+         std::initializer_list<std::pair<std::string, std::string>>{{"spot", "spot"},
+                                                                    {"on-demand", "on-demand"},
+                                                                    {"SPOT\n", "spot"},
+                                                                    {" On-Demand\r\n", "on-demand"},
+                                                                    {"\tspot \t", "spot"}}) {
+        CAPTURE(body);
+        const auto info = with_life_cycle(200, body);
+        CHECK(info.market.value == want);
+        CHECK(info.market.source == sy::fact_source::imdsv2);
+        CHECK(info.notes.empty());
+    }
+    SUBCASE("through the IMDSv1 fallback the source says so") {
+        const auto info = with_life_cycle(200, "spot", true);
+        CHECK(info.imds == "v1");
+        CHECK(info.market.value == "spot");
+        CHECK(info.market.source == sy::fact_source::imdsv1);
+    }
+}
+
+TEST_CASE("another instance-life-cycle answer is kept escaped, with a note that names no value") {
+    SUBCASE("scheduled, which AWS documents, as it came") {
+        const auto info = with_life_cycle(200, "scheduled");
+        CHECK(info.market.value == "scheduled");
+        CHECK(info.market.source == sy::fact_source::imdsv2);
+        REQUIRE(info.notes.size() == 1);
+        CHECK(info.notes[0] ==
+              "metadata service: instance-life-cycle is neither spot nor on-demand; kept escaped");
+    }
+    SUBCASE("control characters, a header-like line and a backslash are escaped") {
+        const auto info = with_life_cycle(200, "\x1b[31mspot\r\nX: \\y");
+        CHECK(info.market.value == "\\x1b[31mspot\\x0d\\x0aX:\\x20\\x5cy");
+        CHECK(sy::detail::valid_market(info.market.value));
+        CHECK_FALSE(mentions(info, "\x1b"));
+        REQUIRE(info.notes.size() == 1);
+        CHECK(info.notes[0] ==
+              "metadata service: instance-life-cycle is neither spot nor on-demand; kept escaped");
+    }
+    SUBCASE("garbage bytes outside ASCII") {
+        const auto info = with_life_cycle(200, std::string("sp\xffot\x00!", 7));
+        CHECK(info.market.value == "sp\\xffot\\x00!");
+    }
+    SUBCASE("64 bytes are kept") {
+        const auto info = with_life_cycle(200, std::string(64, 'q'));
+        CHECK(info.market.value == std::string(64, 'q'));
+    }
+}
+
+TEST_CASE("an empty, all-blank or over-long instance-life-cycle gives no market") {
+    for (const std::string& body :
+         {std::string(), std::string(" \r\n"), std::string(65, 'q'), std::string(60000, '\x1b')}) {
+        CAPTURE(body.size());
+        const auto info = with_life_cycle(200, body);
+        CHECK_FALSE(info.market);
+        CHECK(info.market.source == sy::fact_source::none);
+        CHECK(info.region.value == "eu-west-1");  // the other facts are unaffected
+        REQUIRE(info.notes.size() == 1);
+        CHECK(info.notes[0] ==
+              "metadata service: invalid instance-life-cycle (empty or over 64 "
+              "bytes); ignored");
+    }
+    SUBCASE("a 404 (an instance launched before the category existed) is noted like any field") {
+        const auto info = with_life_cycle(404, "");
+        CHECK_FALSE(info.market);
+        REQUIRE(info.notes.size() == 1);
+        CHECK(info.notes[0] == "/latest/meta-data/instance-life-cycle: HTTP 404");
+    }
+}
+
+TEST_CASE("market_from_life_cycle against hand-written answers") {
+    using sy::detail::market_from_life_cycle;
+    CHECK(market_from_life_cycle("Spot").value() == "spot");
+    CHECK(market_from_life_cycle("ON-DEMAND").value() == "on-demand");
+    CHECK(market_from_life_cycle("on demand").value() == "on\\x20demand");  // not guessed
+    CHECK(market_from_life_cycle("ondemand").value() == "ondemand");
+    CHECK(market_from_life_cycle("capacity-block").value() == "capacity-block");
+    CHECK(market_from_life_cycle("a\\b").value() == "a\\x5cb");
+    CHECK(market_from_life_cycle(std::string(1, '\x7f')).value() == "\\x7f");
+    CHECK_FALSE(market_from_life_cycle(""));
+    CHECK_FALSE(market_from_life_cycle("\t"));
+    CHECK_FALSE(market_from_life_cycle(std::string(65, 'a')));
+    // Every byte value alone gives printable ASCII without space, four characters at most.
+    for (int b = 0; b < 256; ++b) {
+        CAPTURE(b);
+        const auto m = market_from_life_cycle(std::string(1, static_cast<char>(b)));
+        if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
+            CHECK_FALSE(m);
+        } else {
+            REQUIRE(m);
+            CHECK(sy::detail::valid_market(*m));
+            CHECK(m->size() == (b >= 0x21 && b <= 0x7e && b != '\\' ? 1u : 4u));
+        }
+    }
+    CHECK_FALSE(sy::detail::valid_market(""));
+    CHECK_FALSE(sy::detail::valid_market("spot\n"));
+    CHECK_FALSE(sy::detail::valid_market("on demand"));
 }

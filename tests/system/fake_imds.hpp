@@ -85,6 +85,7 @@ public:
 })"};
         routes["/latest/meta-data/instance-type"] = {200, "m6i.large"};
         routes["/latest/meta-data/placement/availability-zone-id"] = {200, "euw1-az3"};
+        routes["/latest/meta-data/instance-life-cycle"] = {200, "on-demand"};
         routes["/latest/meta-data/instance-id"] = {200, "i-0123456789abcdef0"};
         routes["/latest/meta-data/local-ipv4"] = {200, "10.0.0.12"};
         routes["/latest/meta-data/public-ipv4"] = {200, "203.0.113.7"};

@@ -64,6 +64,7 @@ inline std::vector<std::pair<std::string, std::string>> context_pairs(
     add_fact("availability_zone", e.availability_zone);
     add_fact("availability_zone_id", e.availability_zone_id);
     add_fact("ami_id", e.ami_id);
+    add_fact("market", e.market);
     add("imds", e.imds);
     add("architecture", h.architecture);
     add("cpu_model", h.cpu_model);

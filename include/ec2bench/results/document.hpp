@@ -121,6 +121,7 @@ inline nlohmann::json to_json(const ec2bench::system::ec2_info& e, bool include_
                         {"availability_zone_id", fact(e.availability_zone_id)},
                         {"ami_id", fact(e.ami_id)},
                         {"architecture", fact(e.architecture)},
+                        {"market", fact(e.market)},
                         {"notes", e.notes},
                         {"probe_seconds", e.probe_seconds}};
     if (include_identifiers) {

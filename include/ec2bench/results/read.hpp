@@ -182,9 +182,9 @@ public:
         count(host, "/ec2bench/host", "logical_cpus");
 
         const nlohmann::json& ec2 = object(eb, "/ec2bench", "ec2");
-        for (const char* key : {"instance_type", "region", "availability_zone", "availability_zone_id",
-                                "ami_id", "architecture", "account_id", "instance_id", "local_ipv4",
-                                "public_ipv4"}) {
+        for (const char* key :
+             {"instance_type", "region", "availability_zone", "availability_zone_id", "ami_id",
+              "architecture", "market", "account_id", "instance_id", "local_ipv4", "public_ipv4"}) {
             fact(ec2, key);
         }
         boolean(ec2, "/ec2bench/ec2", "on_ec2");

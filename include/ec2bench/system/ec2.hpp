@@ -58,6 +58,9 @@ struct ec2_info {
     ec2_fact availability_zone_id;  ///< the same id in every account, unlike the zone name
     ec2_fact ami_id;
     ec2_fact architecture;          ///< the identity document's: x86_64, arm64
+    /// How the instance is bought, from instance-life-cycle: "spot" or "on-demand"; another
+    /// answer (AWS also documents "scheduled") is kept escaped, see detail::market_from_life_cycle.
+    ec2_fact market;
     // Identifiers: filled only with ec2_probe_options::include_identifiers.
     ec2_fact account_id;
     ec2_fact instance_id;
@@ -174,6 +177,60 @@ inline bool valid_ipv4(std::string_view s) {
     }
     return parts == 3 && digits > 0;
 }
+
+/// The longest instance-life-cycle answer kept: AWS's longest documented value is 9 bytes.
+inline constexpr std::size_t max_life_cycle_bytes = 64;
+
+/// The market recorded for an instance-life-cycle answer. "spot" and "on-demand" are recognised
+/// in any case with surrounding whitespace ignored; any other answer is kept as it came, with
+/// every byte outside printable ASCII (and space and backslash) written as \xNN, so that a value
+/// from the server can never carry a control character or a newline into a results file:
+///
+///     market_from_life_cycle("On-Demand\n")  -> "on-demand"
+///     market_from_life_cycle("scheduled")    -> "scheduled"
+///     market_from_life_cycle("\x1b[2J")      -> "\\x1b[2J"
+///
+/// Nothing for an empty (or all-whitespace) answer or one over max_life_cycle_bytes.
+inline std::optional<std::string> market_from_life_cycle(std::string_view s) {
+    if (s.size() > max_life_cycle_bytes) return std::nullopt;
+    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    std::string_view t = s;
+    while (!t.empty() && space(t.front())) {
+        t.remove_prefix(1);
+    }
+    while (!t.empty() && space(t.back())) {
+        t.remove_suffix(1);
+    }
+    if (t.empty()) return std::nullopt;
+    std::string lower(t);
+    for (char& c : lower) {
+        c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+    }
+    if (lower == "spot" || lower == "on-demand") return lower;
+    constexpr std::string_view hex = "0123456789abcdef";
+    std::string out;
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x21 || u > 0x7e || c == '\\') {
+            out += "\\x";
+            out += hex[u >> 4];
+            out += hex[u & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+/// What market_from_life_cycle can return: printable ASCII without space, at most four bytes
+/// per byte of the longest answer kept.
+inline bool valid_market(std::string_view s) {
+    if (s.empty() || s.size() > 4 * max_life_cycle_bytes) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return static_cast<unsigned char>(c) >= 0x21 && static_cast<unsigned char>(c) <= 0x7e;
+    });
+}
+
 inline bool valid_token(std::string_view s) {
     // Sent back as a header: nothing that could end the header line.
     return !s.empty() && s.size() <= 1024 && all_of_chars(s, "+/=_-.", true, true, true);
@@ -279,6 +336,20 @@ public:
         if (!out_.ami_id) {
             fetch(out_.ami_id, "/latest/meta-data/ami-id",
                   [](std::string_view s) { return valid_hex_id(s, "ami-"); }, "AMI id");
+        }
+        if (const auto life_cycle = get("/latest/meta-data/instance-life-cycle")) {
+            if (auto m = market_from_life_cycle(*life_cycle)) {
+                if (*m != "spot" && *m != "on-demand") {
+                    out_.notes.push_back(
+                        "metadata service: instance-life-cycle is neither spot nor on-demand; "
+                        "kept escaped");
+                }
+                out_.market = {std::move(*m), source_};
+            } else {
+                out_.notes.push_back("metadata service: invalid instance-life-cycle (empty or "
+                                     "over " + std::to_string(max_life_cycle_bytes) +
+                                     " bytes); ignored");
+            }
         }
         if (opt_.include_identifiers) {
             if (!out_.instance_id) {
@@ -510,8 +581,9 @@ inline ec2_info probe_ec2(const ec2_probe_options& opt = {}) {
     if (e.imds == "v2" || e.imds == "v1") {
         // "v1"/"v2" means facts came from the service, not merely that a token was or was not
         // granted: a service that refuses every request is unavailable.
-        const ec2_fact* facts[] = {&e.instance_type, &e.region, &e.availability_zone,
-                                   &e.availability_zone_id, &e.ami_id, &e.architecture};
+        const ec2_fact* facts[] = {
+            &e.instance_type, &e.region, &e.availability_zone, &e.availability_zone_id, &e.ami_id,
+            &e.architecture,  &e.market};
         bool any = false;
         for (const ec2_fact* f : facts) {
             any = any || f->source == fact_source::imdsv2 || f->source == fact_source::imdsv1;
