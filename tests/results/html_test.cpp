@@ -329,10 +329,12 @@ TEST_CASE("render_html: each chart with its title and description") {
     }
     // Each <svg> opens with its <title> and <desc>, named by aria-labelledby, ids unique.
     std::set<std::string> ids;
+    std::size_t n = 0;
     for (std::size_t at = page.find("<svg "); at != std::string::npos; at = page.find("<svg ", at + 1)) {
         const std::size_t id_at = page.find("id=\"", at) + 4;
         const std::string id = page.substr(id_at, page.find('"', id_at) - id_at);
         CHECK(ids.insert(id).second);
+        CHECK(id == "chart-" + std::to_string(++n));  // numbered in page order
         const std::size_t body = page.find(">\n", at) + 2;
         const std::string title = "<title id=\"" + id + "-title\">";
         CHECK(page.compare(body, title.size(), title) == 0);

@@ -792,7 +792,7 @@ main{max-width:1160px;margin:0 auto;padding:24px 28px 48px}
 header{border-bottom:1px solid var(--rule);margin-bottom:8px}
 h1{font-size:28px;margin:0 0 4px;letter-spacing:-.01em}
 h2{font-size:21px;margin:36px 0 8px;padding-top:8px;border-top:1px solid var(--rule)}
-h3{font-size:17px;margin:24px 0 6px}
+h3{font-size:17px;margin:30px 0 6px}
 .sub{color:var(--muted);margin:0 0 16px}
 nav{font-size:14px;margin:8px 0 0}nav a{color:var(--accent);margin-right:14px;text-decoration:none}
 nav a:hover{text-decoration:underline}
@@ -812,7 +812,7 @@ tbody tr:hover{background:var(--panel)}
 .stale,.missing-price{color:var(--warn);font-weight:600}
 .warnings{background:var(--warn-bg);border-left:4px solid var(--warn);padding:8px 14px;border-radius:4px}
 .warnings li{margin:2px 0}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:18px;align-items:start}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:18px;align-items:start;margin-top:14px}
 figure{margin:0;background:var(--bg);border:1px solid var(--rule);border-radius:8px;padding:10px 12px}
 figcaption{font-weight:600;font-size:14px;margin-bottom:4px}figcaption span{font-weight:400;color:var(--muted)}
 svg.chart{width:100%;height:auto;display:block;font-family:inherit;overflow:visible}
@@ -872,7 +872,7 @@ inline std::string render_html(const fleet_report& r) {
          (r.groups.size() == 1 ? "" : "s") + " by " + what + ", " + std::to_string(files) + " results file" +
          (files == 1 ? "" : "s") + (r.generated_on.empty() ? std::string() : ", generated on " + esc(r.generated_on)) +
          ". Medians with 95% intervals; groups whose intervals overlap share a rank.</p>\n";
-    o += "<nav><a href=\"#ranking\">Ranking</a><a href=\"#prices\">Prices</a><a href=\"#charts\">Charts</a>";
+    o += "<nav><a href=\"#ranking\">Ranking</a><a href=\"#prices\">Prices</a>";
     const bool any_fsync = std::any_of(r.groups.begin(), r.groups.end(),
                                        [](const fleet_group& g) { return !g.fsync_latency.empty(); });
     const bool any_sweep = std::any_of(r.groups.begin(), r.groups.end(),
@@ -927,10 +927,14 @@ inline std::string render_html(const fleet_report& r) {
         o += "</div>\n";
     }
 
-    // The ranked tables.
+    // Per metric: the ranked table, then the groups side by side and against the price.
+    std::size_t chart = 0;
+    const auto next_id = [&chart]() { return "chart-" + std::to_string(++chart); };
     o += "<section id=\"ranking\">\n<h2>Ranking</h2>\n<p class=\"note\">Per metric, best first. n: results files "
          "(instances) / values pooled. Per dollar divides by the price of an instance-hour; its interval carries "
-         "the performance interval through.</p>\n";
+         "the performance interval through. Bars are medians, whiskers 95% intervals; in the price charts the "
+         "dashed staircase is the Pareto front, the groups no other group beats on both price and "
+         "performance.</p>\n";
     if (metrics.empty()) o += "<p class=\"note\">No headline metric in any group.</p>\n";
     for (std::size_t mi = 0; mi < metrics.size(); ++mi) {
         const html_metric& m = metrics[mi];
@@ -983,6 +987,14 @@ inline std::string render_html(const fleet_report& r) {
             for (const std::size_t g : m.missing) list += (list.empty() ? "" : ", ") + r.groups[g].key;
             o += "<p class=\"note\">Not measured: " + esc(list) + ".</p>\n";
         }
+        // One statement each: the operands of one + expression are evaluated in no set order.
+        const std::string bars_id = next_id();
+        const std::string scatter_id = next_id();
+        o += "<div class=\"charts\">\n<figure><figcaption>By " + esc(what) +
+             " <span>median and 95% interval</span></figcaption>\n" + html_bar_chart(r, m, bars_id) +
+             "</figure>\n<figure><figcaption>Against price per hour <span>Pareto front dashed; better is " +
+             std::string(m.higher_is_better ? "up and left" : "down and left") + "</span></figcaption>\n" +
+             html_scatter(r, m, scatter_id) + "</figure>\n</div>\n";
     }
     o += "</section>\n";
 
@@ -1031,22 +1043,6 @@ inline std::string render_html(const fleet_report& r) {
     }
     o += "</tbody></table></div>\n</section>\n";
 
-    // Charts per metric: by group, and against the price.
-    o += "<section id=\"charts\">\n<h2>Charts</h2>\n<p class=\"note\">Bars are medians, whiskers 95% intervals. In "
-         "the price charts the dashed staircase is the Pareto front: the groups no other group beats on both "
-         "price and performance.</p>\n";
-    std::size_t chart = 0;
-    const auto next_id = [&chart]() { return "chart-" + std::to_string(++chart); };
-    for (const html_metric& m : metrics) {
-        o += "<h3>" + esc(m.label) + " <span class=\"muted\">(" + esc(html_unit(m.unit)) + ", " +
-             html_direction(m.higher_is_better) + ")</span></h3>\n<div class=\"charts\">\n";
-        o += "<figure><figcaption>By " + esc(what) + " <span>median and 95% interval</span></figcaption>\n" +
-             html_bar_chart(r, m, next_id()) + "</figure>\n";
-        o += "<figure><figcaption>Against price per hour <span>Pareto front dashed; better is " +
-             std::string(m.higher_is_better ? "up and left" : "down and left") + "</span></figcaption>\n" +
-             html_scatter(r, m, next_id()) + "</figure>\n</div>\n";
-    }
-    o += "</section>\n";
 
     if (any_fsync) {
         o += "<section id=\"fsync\">\n<h2>fsync latency</h2>\n<p class=\"note\">fdatasync after each 4 KiB write: "
