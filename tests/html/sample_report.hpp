@@ -190,6 +190,37 @@ inline rs::fleet_report sample_report() {
     return r;
 }
 
+/// The sample with markup in every string a results or prices file could hold: an <img> and a
+/// <link> that would fetch from 127.0.0.1:9, scripts, attribute breakouts, a closing </style>.
+/// Escaped, it is text; not escaped, a browser would fetch or run something.
+inline rs::fleet_report hostile_sample_report() {
+    rs::fleet_report r = sample_report();
+    const std::string img = "<img src=\"http://127.0.0.1:9/hostile.png\">";
+    const std::string link = "<link rel=\"stylesheet\" href=\"http://127.0.0.1:9/hostile.css\">";
+    const std::string script = "<script>console.error('hostile')</script>";
+    const std::string breakout = "\"><img src=x onerror=\"console.error('hostile')\">";
+    r.generated_on = script;
+    r.skipped.push_back(img + ": not a results file");
+    r.warnings.push_back("</style>" + script);
+    for (std::size_t i = 0; i < r.groups.size(); ++i) {
+        rs::fleet_group& g = r.groups[i];
+        const std::string& bad = i % 4 == 0 ? script : i % 4 == 1 ? breakout : i % 4 == 2 ? img : link;
+        g.key = g.key + bad;
+        g.cpu = img;
+        g.region = breakout;
+        g.files.push_back(link + ".json");
+        g.versions.push_back(script);
+        g.warnings.push_back(breakout);
+        if (g.price) g.price->entry.source = link;
+        for (auto& m : g.metrics) {
+            m.label = m.label + script;
+            m.unit = breakout;
+        }
+        for (auto& q : g.fsync_latency) q.label = img;
+    }
+    return r;
+}
+
 }  // namespace ec2bench_test
 
 #endif  // EC2BENCH_TESTS_HTML_SAMPLE_REPORT_HPP

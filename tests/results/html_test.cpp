@@ -291,6 +291,21 @@ TEST_CASE("render_html: hostile strings never reach the page raw") {
     CHECK(std::none_of(tags.begin(), tags.end(), [](const tag& t) { return t.name == "img"; }));
 }
 
+TEST_CASE("render_html: the hostile sample is only our markup") {
+    const std::string page = rs::render_html(ec2bench_test::hostile_sample_report());
+    const auto tags = check_markup(page);
+    CHECK(std::none_of(tags.begin(), tags.end(),
+                       [](const tag& t) { return t.name == "img" || t.name == "link" || t.name == "script"; }));
+    CHECK(count(page, "</style>") == 1);
+    CHECK(count(page, "<svg ") == 14);
+    // Every copy of the hostile text is escaped text: the handler and the URLs inside quotes
+    // that are references, not quotes.
+    CHECK(count(page, "onerror") > 0);
+    CHECK(count(page, "onerror") == count(page, "onerror=&quot;console.error(&#39;hostile&#39;)&quot;&gt;"));
+    CHECK(count(page, "http://127.0.0.1") > 0);
+    CHECK(count(page, "http://127.0.0.1") == count(page, "=&quot;http://127.0.0.1:9/hostile."));
+}
+
 TEST_CASE("render_html: self-contained, no URL but SVG's namespace") {
     const std::string page = rs::render_html(ec2bench_test::sample_report());
     check_markup(page);

@@ -781,14 +781,13 @@ inline const char* html_group_by_name(group_by g) {
 
 inline constexpr std::string_view html_style = R"css(
 :root{color-scheme:light dark;--bg:#fff;--fg:#1b1f24;--muted:#59636e;--rule:#d1d9e0;--grid:#e4e8ec;
---panel:#f6f8fa;--warn-bg:#fff8e1;--warn:#7a5200;--accent:#0072B2;
---c0:#0072B2;--c1:#E69F00;--c2:#009E73;--c3:#D55E00;--c4:#CC79A7;--c5:#56B4E9;--c6:#F0E442;--c7:#000000}
+--panel:#f6f8fa;--warn-bg:#fff8e1;--warn:#7a5200;--accent:#0072B2}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--rule:#3d444d;
 --grid:#262c36;--panel:#151b23;--warn-bg:#2e2206;--warn:#f2cc60;--accent:#56B4E9;--c7:#d0d7de}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",
 "DejaVu Sans",Roboto,"Helvetica Neue",Arial,sans-serif}
-main{max-width:1160px;margin:0 auto;padding:24px 28px 48px}
+main{max-width:1160px;margin:0 auto;padding:24px 28px 48px;overflow-wrap:break-word}
 header{border-bottom:1px solid var(--rule);margin-bottom:8px}
 h1{font-size:28px;margin:0 0 4px;letter-spacing:-.01em}
 h2{font-size:21px;margin:36px 0 8px;padding-top:8px;border-top:1px solid var(--rule)}
@@ -867,7 +866,11 @@ inline std::string render_html(const fleet_report& r) {
     o += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     o += "<meta name=\"generator\" content=\"ec2bench\">\n";
     o += "<title>ec2bench fleet report" + (r.generated_on.empty() ? std::string() : ", " + esc(r.generated_on)) +
-         "</title>\n<style>" + std::string(html_style) + "</style>\n</head>\n<body>\n<main>\n<header>\n";
+         "</title>\n<style>:root{";
+    for (std::size_t i = 0; i < html_palette_size; ++i) {
+        o += "--c" + std::to_string(i) + ":" + html_palette[i] + ";";  // black (c7) turns light in dark mode
+    }
+    o += "}" + std::string(html_style) + "</style>\n</head>\n<body>\n<main>\n<header>\n";
     o += "<h1>ec2bench fleet report</h1>\n<p class=\"sub\">" + std::to_string(r.groups.size()) + " group" +
          (r.groups.size() == 1 ? "" : "s") + " by " + what + ", " + std::to_string(files) + " results file" +
          (files == 1 ? "" : "s") + (r.generated_on.empty() ? std::string() : ", generated on " + esc(r.generated_on)) +
