@@ -399,7 +399,7 @@ TEST_CASE("render_html: the numbers shown are the report's") {
     // Rank order in the table: c7a first.
     CHECK(page.find("<tr data-group=\"c7a.xlarge\">") < page.find("<tr data-group=\"c6i.xlarge\">"));
     // Price provenance: origin, source, date, and not stale at 6 days.
-    CHECK(page.find("<td class=\"nw\">--prices <span class=\"muted\">(on-demand)</span></td>"
+    CHECK(page.find("<td>--prices <span class=\"muted nw\">(on-demand)</span></td>"
                     "<td>aws-price-list@20261130</td><td><span class=\"nw\">2026-11-30</span></td>") != std::string::npos);
     // The instance type is the group's key: no second column of it.
     CHECK(page.find("<table class=\"prices\">\n<thead><tr><th scope=\"col\">instance type</th><th scope=\"col\">"

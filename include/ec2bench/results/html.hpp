@@ -801,14 +801,14 @@ nav a:hover{text-decoration:underline}
 .card .per-dollar{font-size:13px}
 .table-wrap{overflow-x:auto;margin:6px 0 4px}
 table{border-collapse:collapse;font-size:14px;min-width:60%}
-th,td{padding:5px 10px;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}
+th,td{padding:5px 8px;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}
 thead th{border-bottom:2px solid var(--rule);font-weight:600;white-space:nowrap}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.rank{text-align:center;font-weight:600}
 tbody tr:hover{background:var(--panel)}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;vertical-align:baseline}
 .muted,.note{color:var(--muted);font-size:13px}
-.stale,.missing-price{color:var(--warn);font-weight:600}
+.stale,.missing-price{color:var(--warn);font-weight:600;white-space:nowrap}
 .warnings{background:var(--warn-bg);border-left:4px solid var(--warn);padding:8px 14px;border-radius:4px}
 .warnings li{margin:2px 0}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:18px;align-items:start;margin-top:14px}
@@ -1036,8 +1036,8 @@ inline std::string render_html(const fleet_report& r) {
             }
             std::string market(price_market_name(e.market));
             if (!e.availability_zone.empty()) market += ", " + e.availability_zone;
-            o += html_number_cell(e.usd_per_hour, html_usd(e.usd_per_hour)) + "<td class=\"nw\">" +
-                 esc(price_origin_name(grp.price->origin)) + " <span class=\"muted\">(" + esc(market) +
+            o += html_number_cell(e.usd_per_hour, html_usd(e.usd_per_hour)) + "<td>" +
+                 esc(price_origin_name(grp.price->origin)) + " <span class=\"muted nw\">(" + esc(market) +
                  ")</span></td><td>" + esc(e.source) + "</td><td>" + date + "</td>";
         } else {
             o += "<td class=\"num missing-price\">no price</td><td></td><td></td><td></td>";
