@@ -31,7 +31,9 @@
 namespace ec2bench::sieve {
 
 /// A reusable sieve: keeps its threads (a pinned team) and their buffers between calls, so
-/// repeated measurements pay for neither. Not for concurrent use from several threads.
+/// repeated measurements pay for neither. Not for concurrent use from several threads. Each call
+/// chooses its pre-sieve and popcount path from the CPU and EC2BENCH_ISA (count_result::isa
+/// says which); a bad EC2BENCH_ISA makes every call throw std::invalid_argument.
 ///
 ///     ec2bench::sieve::prime_sieve<> s(opt);
 ///     auto r = s.count(0, 10'000'000'000);   // r.count == 455052511
