@@ -4,8 +4,10 @@
 #include <benchmark/benchmark.h>
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace ec2bench::gbench;
@@ -17,9 +19,13 @@ class capture : public benchmark::BenchmarkReporter {
 public:
     bool ReportContext(const Context&) override { return true; }
     void ReportRuns(const std::vector<Run>& runs) override {
-        for (const Run& r : runs) counters[r.benchmark_name()] = r.counters;
+        for (const Run& r : runs) {
+            counters[r.benchmark_name()] = r.counters;
+            errors[r.benchmark_name()] = run_failed(r) ? run_error_message(r) : "";
+        }
     }
     std::map<std::string, benchmark::UserCounters> counters;
+    std::map<std::string, std::string> errors;
 };
 
 capture run_registered() {
@@ -108,4 +114,50 @@ TEST_CASE("register_sieve: an interval from a start, and a start above the limit
         register_sieve(o),
         "register_sieve: start 11 > limit 10: the interval [start, limit) must have start <= limit",
         std::invalid_argument);
+}
+
+TEST_CASE("register_sieve: the instruction-set path that ran is recorded as the fact isa") {
+    sieve_bench_options o;
+    o.limit = 1'000'000;
+    o.threads = 1;
+    o.sweep = false;
+    const std::string name = "sieve/count/1e6/threads:1";
+    auto& table = extras_table::instance();
+    const char* old = std::getenv("EC2BENCH_ISA");
+    const std::string saved = old != nullptr ? old : "";
+    auto run_with = [&](const char* isa) {
+        if (isa != nullptr) {
+            setenv("EC2BENCH_ISA", isa, 1);
+        } else {
+            unsetenv("EC2BENCH_ISA");
+        }
+        table.clear();
+        register_sieve(o);
+        const capture c = run_registered();
+        REQUIRE(c.errors.count(name + "/real_time") == 1);
+        auto extras = table.take_uniform(name, 1);
+        REQUIRE(extras.has_value());
+        return std::make_pair(c.errors.at(name + "/real_time"), extras->at(0).facts);
+    };
+
+    const auto [forced_error, forced] = run_with("baseline");
+    CHECK(forced_error.empty());
+    CHECK(forced.at("isa") == "baseline");
+
+    // Unforced: whatever the sieve itself reports for this CPU.
+    const auto [best_error, best] = run_with(nullptr);
+    CHECK(best_error.empty());
+    CHECK(best.at("isa") == std::string(ec2bench::sieve::count_primes_timed(0, 1000).isa));
+
+    // A bad value fails the benchmark, with the variable's own message, and is recorded.
+    const auto [bad_error, bad] = run_with("bogus");
+    CHECK(bad_error.rfind("EC2BENCH_ISA 'bogus': expected one of baseline", 0) == 0);
+    CHECK(bad.at("error") == bad_error);
+    CHECK(bad.count("isa") == 0);
+
+    if (old != nullptr) {
+        setenv("EC2BENCH_ISA", saved.c_str(), 1);
+    } else {
+        unsetenv("EC2BENCH_ISA");
+    }
 }

@@ -7,6 +7,7 @@
 #include <ec2bench/kernels/sieve.hpp>
 
 #include <ec2bench/gbench/compat.hpp>
+#include <ec2bench/gbench/reporter.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -15,6 +16,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ec2bench::gbench {
@@ -64,8 +66,10 @@ struct sweep_base {
 };
 
 /// One sieve benchmark: counts [start, limit) per iteration with a persistent thread team.
-inline void run_sieve_count(benchmark::State& st, std::uint64_t start, std::uint64_t limit,
-                            sieve::options opt, const std::shared_ptr<sweep_base>& single) {
+/// Records the instruction-set path that ran as the fact `isa` under `name` (its registered name).
+inline void run_sieve_count(benchmark::State& st, const std::string& name, std::uint64_t start,
+                            std::uint64_t limit, sieve::options opt,
+                            const std::shared_ptr<sweep_base>& single) {
     // Thread creation (a pids cgroup, RLIMIT_NPROC) or allocation can fail: a benchmark error,
     // not std::terminate taking the whole suite and its results file with it.
     std::optional<sieve::prime_sieve<>> s;
@@ -82,8 +86,14 @@ inline void run_sieve_count(benchmark::State& st, std::uint64_t start, std::uint
         }
     } catch (const std::exception& e) {
         st.SkipWithError(e.what());
+        run_extras failed;  // every call has its record, a failed one too
+        failed.facts["error"] = e.what();
+        record_extras(st, name, std::move(failed));
         return;
     }
+    run_extras x;
+    x.facts["isa"] = std::string(r.isa);
+    record_extras(st, name, std::move(x));
     const double numbers =
         static_cast<double>(limit - start) * static_cast<double>(st.iterations());
     // items_per_second by hand: SetItemsProcessed takes an int64, too small for 2^64 - 1.
@@ -122,7 +132,8 @@ inline void run_sieve_count(benchmark::State& st, std::uint64_t start, std::uint
 /// start is not 0; start > limit throws std::invalid_argument) and, with `sweep`,
 /// sieve/sweep/threads:<t> for t = 1, 2, 4, ... and T. Counters: items_per_second (numbers sieved per second), primes,
 /// valid (1 or 0 where pi(limit) is published), and for the sweep with t > 1 speedup (against
-/// all one-thread runs so far, repetitions included) and efficiency (speedup / t).
+/// all one-thread runs so far, repetitions included) and efficiency (speedup / t). Extras: the
+/// fact `isa`, the pre-sieve and popcount path that ran (count_result::isa), or `error`.
 ///
 ///     ec2bench::gbench::sieve_bench_options o;  o.limit = 1'000'000'000;
 ///     ec2bench::gbench::register_sieve(o);
@@ -143,8 +154,8 @@ inline std::vector<benchmark_handle> register_sieve(const sieve_bench_options& o
         sieve::options opt = o.sieve;
         opt.threads = t;
         auto* b = benchmark::RegisterBenchmark(
-            name.c_str(), [start, limit, opt, single](benchmark::State& st) {
-                detail::run_sieve_count(st, start, limit, opt, single);
+            name.c_str(), [name, start, limit, opt, single](benchmark::State& st) {
+                detail::run_sieve_count(st, name, start, limit, opt, single);
             });
         b->UseRealTime()->Unit(benchmark::kMillisecond);
         out.push_back(b);
