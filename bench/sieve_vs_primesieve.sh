@@ -59,7 +59,7 @@ run_ours() {
   # shellcheck disable=SC2086  # $sieve_args holds several flags
   $wrap "$sieve" --start="$1" --limit="$2" --threads="$3" $sieve_args \
     --benchmark_filter='^sieve/count/' \
-    --benchmark_min_time=0 --benchmark_format=json 2>/dev/null |
+    --benchmark_min_time=0.01 --benchmark_format=json 2>/dev/null |
     python3 -c 'import json, sys
 b = json.load(sys.stdin)["benchmarks"][0]
 if "error_message" in b: sys.exit("ec2bench-sieve: " + b["error_message"])
