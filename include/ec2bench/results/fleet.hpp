@@ -290,12 +290,13 @@ inline fleet_file summarize_fleet_file(std::string name, const nlohmann::json& d
 
     const auto runs = group_runs(doc);
     const benchmark_runs* fdatasync = nullptr;
+    std::set<std::string> failed;  // two headlines may come from one benchmark: one note
     for (const auto& h : headlines(doc)) {
         const benchmark_runs* b = detail::fleet_find(runs, h.benchmark);
         if (b == nullptr) continue;
         if (h.id == "fdatasync_iops") fdatasync = b;
         const std::string shown = display_name(h.benchmark);
-        if (!h.error.empty()) f.notes.push_back(shown + " failed: " + h.error);
+        if (!h.error.empty() && failed.insert(h.benchmark).second) f.notes.push_back(shown + " failed: " + h.error);
         fleet_series s{h.id, h.label, h.unit, h.m.higher_is_better, 0, {}};
         for (const double raw : values_of(*b, h.m)) s.values.push_back(presented(raw, h.m));
         if (s.values.empty()) {
