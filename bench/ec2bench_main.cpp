@@ -614,7 +614,7 @@ int cmd_report(const report_args& a) {
         }
     }
     if (read.empty()) {
-        return fail("report: none of the " + std::to_string(files.size()) + " files is a readable results file");
+        return fail("report: no results file could be read (" + std::to_string(files.size()) + " given)");
     }
     rs::fleet_report report;
     try {
@@ -812,11 +812,22 @@ int main(int argc, char** argv) {
     cli::add_choice(*report, "--group-by", rpa.group_by, {"instance_type", "cpu", "file"},
                     "what is pooled: files of one instance type (off EC2: of one CPU model and logical "
                     "CPU count), of one CPU, or each file alone (default: instance_type)");
-    cli::add_value(*report, "--price", "TYPE=USD",
-                   "US dollars per hour of an instance type, in every region and market; repeatable, "
-                   "first in the lookup order (e.g. --price m7g.large=0.0816)",
-                   [&](const std::string& v) { rpa.overrides.push_back(rs::parse_price_override(v, rpa.today)); })
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    // Repeatable: a vector option, since cli::add_value's callback sees only one of several values.
+    report
+        ->add_option_function<std::vector<std::string>>(
+            "--price",
+            [&](const std::vector<std::string>& values) {
+                for (const auto& v : values) {
+                    try {
+                        rpa.overrides.push_back(rs::parse_price_override(v, rpa.today));
+                    } catch (const std::invalid_argument& e) {
+                        throw CLI::ValidationError(e.what());
+                    }
+                }
+            },
+            "US dollars per hour of an instance type, in every region and market; repeatable, first "
+            "in the lookup order (e.g. --price m7g.large=0.0816)")
+        ->type_name("TYPE=USD");
     cli::add_text(*report, "--prices", rpa.prices_file,
                   "prices CSV (instance_type,region,market,usd_per_hour,effective_date,source), e.g. from "
                   "scripts/ec2-prices; second in the lookup order", "FILE");

@@ -355,9 +355,10 @@ inline nlohmann::json fleet_to_json(const fleet_report& r) {
             {"warnings", r.warnings}};
 }
 
-/// The report as CSV: one row per group and metric (kind "metric"), per fdatasync latency
-/// percentile ("fsync_latency") and per STREAM sweep point ("stream_sweep"), every column of
-/// the group repeated so that each row stands alone; the group's warnings joined by "; ".
+/// The report as CSV: per group one row of kind "group" (its facts, price and warnings), then
+/// one per metric ("metric"), per fdatasync latency percentile ("fsync_latency") and per STREAM
+/// sweep point ("stream_sweep"), every column of the group repeated so that each row stands
+/// alone; the group's warnings joined by "; ".
 inline std::string fleet_csv(const fleet_report& r) {
     table t;
     t.headers = {"group", "instance_type", "region", "market", "architecture", "cpu", "cpus",
@@ -396,6 +397,17 @@ inline std::string fleet_csv(const fleet_report& r) {
             cells.push_back(warnings);
             t.rows.push_back(std::move(cells));
         };
+        {
+            // The group itself, so that a group without any metric still has its price and
+            // warnings in the file.
+            std::vector<std::string> cells = head;
+            cells.push_back("group");
+            cells.insert(cells.end(), 12, "");
+            cells.insert(cells.end(), price.begin(), price.end());
+            cells.insert(cells.end(), 5, "");
+            cells.push_back(warnings);
+            t.rows.push_back(std::move(cells));
+        }
         for (const auto& m : g.metrics) {
             row("metric", m.id, m.label, m.unit, m.higher_is_better, m.perf, std::to_string(m.files),
                 m.rank > 0 ? std::to_string(m.rank) : "", &m);
