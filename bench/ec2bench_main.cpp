@@ -547,8 +547,10 @@ int cmd_report(const report_args& a) {
         // One file, one direction: github-action-benchmark's customBiggerIsBetter or
         // customSmallerIsBetter tool reads the array this prints.
         if (a.better.empty()) {
-            return fail("report --format=github-action-benchmark: --better=bigger or --better=smaller is required "
-                        "(one direction per benchmark-action step)");
+            return fail(
+                "report --format=github-action-benchmark: --better=bigger or --better=smaller is "
+                "required "
+                "(one direction per benchmark-action step)");
         }
         if (a.inputs.size() != 1) {
             return fail("report --format=github-action-benchmark: expected one results file; got " +
@@ -557,13 +559,15 @@ int cmd_report(const report_args& a) {
         std::string text;
         try {
             const auto doc = rs::read_document(a.inputs.front());
-            text = rs::github_action_benchmark(doc, rs::parse_better_direction(a.better)).dump(2) + "\n";
+            text = rs::github_action_benchmark(doc, rs::parse_better_direction(a.better)).dump(2) +
+                   "\n";
         } catch (const std::exception& e) {
             return fail(e.what());
         }
         return emit(a, text);
     }
-    if (!a.better.empty()) return fail("report: --better goes with --format=github-action-benchmark");
+    if (!a.better.empty())
+        return fail("report: --better goes with --format=github-action-benchmark");
 
     rs::fleet_options o;
     o.grouping = rs::parse_group_by(a.group_by);
@@ -573,7 +577,8 @@ int cmd_report(const report_args& a) {
     o.prices.overrides = a.overrides;
     try {
         if (!a.prices_file.empty()) o.prices.prices_file = rs::load_price_csv(a.prices_file);
-        if (!a.spot_prices_file.empty()) o.prices.spot_prices = rs::load_spot_price_history(a.spot_prices_file);
+        if (!a.spot_prices_file.empty())
+            o.prices.spot_prices = rs::load_spot_price_history(a.spot_prices_file);
         const std::string bundled = bundled_prices_path();
         if (!bundled.empty()) o.prices.bundled = rs::load_price_csv(bundled);
     } catch (const std::exception& e) {
@@ -581,7 +586,8 @@ int cmd_report(const report_args& a) {
     }
 
     const auto files = rs::expand_inputs(a.inputs);
-    if (files.empty()) return fail("report: no results files given (name files or directories of *.json)");
+    if (files.empty())
+        return fail("report: no results files given (name files or directories of *.json)");
     // Read and summarised on every CPU: parsing JSON is most of a report's time, and only the
     // summaries (facts and values) are kept, not the documents.
     std::vector<std::optional<rs::fleet_file>> summaries(files.size());
@@ -596,12 +602,14 @@ int cmd_report(const report_args& a) {
             }
         }
     };
-    const std::size_t threads =
-        std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, std::min<std::size_t>(files.size(), 16));
+    const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1,
+                                                        std::min<std::size_t>(files.size(), 16));
     std::vector<std::thread> team;
-    for (std::size_t t = 1; t < threads; ++t) team.emplace_back(work);
+    for (std::size_t t = 1; t < threads; ++t)
+        team.emplace_back(work);
     work();
-    for (auto& t : team) t.join();
+    for (auto& t : team)
+        t.join();
 
     std::vector<rs::fleet_file> read;
     std::vector<std::string> skipped;
@@ -614,7 +622,8 @@ int cmd_report(const report_args& a) {
         }
     }
     if (read.empty()) {
-        return fail("report: no results file could be read (" + std::to_string(files.size()) + " given)");
+        return fail("report: no results file could be read (" + std::to_string(files.size()) +
+                    " given)");
     }
     rs::fleet_report report;
     try {
@@ -624,12 +633,14 @@ int cmd_report(const report_args& a) {
     }
     report.skipped = std::move(skipped);
     if (!o.prices.bundled) {
-        report.warnings.push_back("the bundled price snapshot was not found (expected in " +
-                                  std::string(EC2BENCH_PRICES_RELATIVE_DIR) +
-                                  " beside the executable): prices only from --price, --prices and --spot-prices");
+        report.warnings.push_back(
+            "the bundled price snapshot was not found (expected in " +
+            std::string(EC2BENCH_PRICES_RELATIVE_DIR) +
+            " beside the executable): prices only from --price, --prices and --spot-prices");
     }
-    const std::string text = a.format == "html" ? rs::render_html(report)
-                                                : rs::render_fleet(report, rs::parse_fleet_format(a.format));
+    const std::string text = a.format == "html"
+                                 ? rs::render_html(report)
+                                 : rs::render_fleet(report, rs::parse_fleet_format(a.format));
     const int rc = emit(a, text);
     if (rc != 0) return rc;
     return report.skipped.empty() ? 0 : 2;  // a file that is not a results file is bad input
@@ -799,19 +810,22 @@ int main(int argc, char** argv) {
     report_args rpa;
     rpa.today = rs::utc_now_iso8601().substr(0, 10);
     auto* report = app.add_subcommand(
-        "report", "pools results files by instance type: medians with 95% intervals, ranks with ties, "
-                  "prices and performance per dollar (docs/report.md)");
+        "report",
+        "pools results files by instance type: medians with 95% intervals, ranks with ties, "
+        "prices and performance per dollar (docs/report.md)");
     report->add_option("inputs", rpa.inputs, "results files, or directories of *.json")->required();
-    cli::add_choice(*report, "--format", rpa.format,
-                    {"table", "markdown", "csv", "json", "html", "github-action-benchmark"},
-                    "output format: html is one self-contained page; github-action-benchmark prints that "
-                    "action's custom JSON for one file and one --better direction (default: table)");
+    cli::add_choice(
+        *report, "--format", rpa.format,
+        {"table", "markdown", "csv", "json", "html", "github-action-benchmark"},
+        "output format: html is one self-contained page; github-action-benchmark prints that "
+        "action's custom JSON for one file and one --better direction (default: table)");
     cli::add_choice(*report, "--better", rpa.better, {"bigger", "smaller"},
                     "with --format=github-action-benchmark: the metrics where bigger (rates) or "
                     "smaller (latencies, times) is better");
-    cli::add_choice(*report, "--group-by", rpa.group_by, {"instance_type", "cpu", "file"},
-                    "what is pooled: files of one instance type (off EC2: of one CPU model and logical "
-                    "CPU count), of one CPU, or each file alone (default: instance_type)");
+    cli::add_choice(
+        *report, "--group-by", rpa.group_by, {"instance_type", "cpu", "file"},
+        "what is pooled: files of one instance type (off EC2: of one CPU model and logical "
+        "CPU count), of one CPU, or each file alone (default: instance_type)");
     // Repeatable: a vector option, since cli::add_value's callback sees only one of several values.
     report
         ->add_option_function<std::vector<std::string>>(
@@ -825,16 +839,22 @@ int main(int argc, char** argv) {
                     }
                 }
             },
-            "US dollars per hour of an instance type, in every region and market; repeatable, first "
+            "US dollars per hour of an instance type, in every region and market; repeatable, "
+            "first "
             "in the lookup order (e.g. --price m7g.large=0.0816)")
         ->type_name("TYPE=USD");
-    cli::add_text(*report, "--prices", rpa.prices_file,
-                  "prices CSV (instance_type,region,market,usd_per_hour,effective_date,source), e.g. from "
-                  "scripts/ec2-prices; second in the lookup order", "FILE");
-    cli::add_text(*report, "--spot-prices", rpa.spot_prices_file,
-                  "JSON of aws ec2 describe-spot-price-history --product-descriptions Linux/UNIX, reduced "
-                  "to medians; third in the lookup order, before the bundled on-demand snapshot", "FILE");
-    cli::add_value(*report, "--region", "R", "the region of results files that record none (default: none)",
+    cli::add_text(
+        *report, "--prices", rpa.prices_file,
+        "prices CSV (instance_type,region,market,usd_per_hour,effective_date,source), e.g. from "
+        "scripts/ec2-prices; second in the lookup order",
+        "FILE");
+    cli::add_text(
+        *report, "--spot-prices", rpa.spot_prices_file,
+        "JSON of aws ec2 describe-spot-price-history --product-descriptions Linux/UNIX, reduced "
+        "to medians; third in the lookup order, before the bundled on-demand snapshot",
+        "FILE");
+    cli::add_value(*report, "--region", "R",
+                   "the region of results files that record none (default: none)",
                    [&](const std::string& v) {
                        if (!rs::detail::valid_region(v)) {
                            throw cli::usage_error("--region=" + rs::quote_for_message(v) +
@@ -842,14 +862,17 @@ int main(int argc, char** argv) {
                        }
                        rpa.region = v;
                    });
-    cli::add_text(*report, "--out", rpa.out, "write the report to FILE (atomically) instead of standard output",
-                  "FILE");
-    report->footer("Exit status: 0 every file read, 2 bad flags or a file that is not a results file "
-                   "(the others are still reported).");
+    cli::add_text(*report, "--out", rpa.out,
+                  "write the report to FILE (atomically) instead of standard output", "FILE");
+    report->footer(
+        "Exit status: 0 every file read, 2 bad flags or a file that is not a results file "
+        "(the others are still reported).");
     std::vector<std::string> sort_columns{"instance_type"};
-    for (const auto& c : rs::report_columns()) sort_columns.push_back(c.first);
-    cli::add_choice(*report, "--sort", rpa.sort, sort_columns,
-                    "order of the groups: by rank in a metric, or by name (default: the first metric)");
+    for (const auto& c : rs::report_columns())
+        sort_columns.push_back(c.first);
+    cli::add_choice(
+        *report, "--sort", rpa.sort, sort_columns,
+        "order of the groups: by rank in a metric, or by name (default: the first metric)");
 
     hlog_args ha;
     auto* hlog = app.add_subcommand(

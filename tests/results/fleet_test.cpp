@@ -34,21 +34,23 @@ struct spec {
     std::string started_at = "2026-12-01T10:00:00Z";
     unsigned cpus = 2;
     bool complete = true;
-    std::vector<double> triad_gbps;   ///< STREAM triad best GB/s per repetition
-    std::vector<double> primes_m;     ///< sieve primes per second (millions), one thread
-    std::vector<double> iops;         ///< fdatasync 4 KiB IOPS; p50..p99.9 = 100, 200, 300, 400 us + rep
-    std::vector<double> record_ips;   ///< histogram records per second
+    std::vector<double> triad_gbps;  ///< STREAM triad best GB/s per repetition
+    std::vector<double> primes_m;    ///< sieve primes per second (millions), one thread
+    std::vector<double> iops;  ///< fdatasync 4 KiB IOPS; p50..p99.9 = 100, 200, 300, 400 us + rep
+    std::vector<double> record_ips;       ///< histogram records per second
     std::vector<unsigned> sweep_threads;  ///< triad sweep points, each at triad_gbps * threads
     std::string filesystem = "xfs", device = "nvme1n1";
     std::string failed;  ///< a failed fsync repetition's message
 };
 
-json fact(const std::string& v) { return v.empty() ? json(nullptr) : json{{"value", v}, {"source", "imdsv2"}}; }
+json fact(const std::string& v) {
+    return v.empty() ? json(nullptr) : json{{"value", v}, {"source", "imdsv2"}};
+}
 
 json iteration(const std::string& name, std::size_t i, std::size_t n) {
-    return {{"name", name},        {"run_name", name},       {"run_type", "iteration"},
-            {"repetitions", n},    {"repetition_index", i},  {"threads", 1},
-            {"iterations", 1},     {"real_time", 1000.0},    {"cpu_time", 1000.0},
+    return {{"name", name},     {"run_name", name},      {"run_type", "iteration"},
+            {"repetitions", n}, {"repetition_index", i}, {"threads", 1},
+            {"iterations", 1},  {"real_time", 1000.0},   {"cpu_time", 1000.0},
             {"time_unit", "ms"}};
 }
 
@@ -64,7 +66,8 @@ json document(const spec& s) {
         benchmarks.push_back(r);
     }
     for (const unsigned t : s.sweep_threads) {
-        const std::string name = "stream/sweep/triad/double/threads:" + std::to_string(t) + "/manual_time";
+        const std::string name =
+            "stream/sweep/triad/double/threads:" + std::to_string(t) + "/manual_time";
         for (std::size_t i = 0; i < s.triad_gbps.size(); ++i) {
             json r = iteration(name, i, s.triad_gbps.size());
             r["best_bytes_per_second"] = s.triad_gbps[i] * t * 1e9;
@@ -98,9 +101,11 @@ json document(const spec& s) {
         benchmarks.push_back(r);
     }
     if (!s.iops.empty()) {
-        extras[fsync] = {{"facts", {{"filesystem", s.filesystem}, {"device", s.device}, {"method", "fdatasync"}}},
-                         {"warnings", json::array()},
-                         {"repetitions", reps}};
+        extras[fsync] = {
+            {"facts",
+             {{"filesystem", s.filesystem}, {"device", s.device}, {"method", "fdatasync"}}},
+            {"warnings", json::array()},
+            {"repetitions", reps}};
     }
     const std::string record = "stats/histogram/record";
     for (std::size_t i = 0; i < s.record_ips.size(); ++i) {
@@ -115,20 +120,25 @@ json document(const spec& s) {
                         {"version", s.version},
                         {"started_at", s.started_at},
                         {"complete", s.complete},
-                        {"host", {{"architecture", s.arch}, {"cpu_model", s.cpu}, {"logical_cpus", s.cpus},
-                                  {"kernel", s.kernel}}},
-                        {"ec2", {{"on_ec2", !s.type.empty()},
-                                 {"instance_type", fact(s.type)},
-                                 {"region", fact(s.region)},
-                                 {"availability_zone", fact(s.zone)},
-                                 {"market", fact(s.market)}}},
+                        {"host",
+                         {{"architecture", s.arch},
+                          {"cpu_model", s.cpu},
+                          {"logical_cpus", s.cpus},
+                          {"kernel", s.kernel}}},
+                        {"ec2",
+                         {{"on_ec2", !s.type.empty()},
+                          {"instance_type", fact(s.type)},
+                          {"region", fact(s.region)},
+                          {"availability_zone", fact(s.zone)},
+                          {"market", fact(s.market)}}},
                         {"benchmarks", extras}}}};
     return rs::parse_document(doc.dump(), s.name);
 }
 
 std::vector<double> range(double from, double to) {
     std::vector<double> v;
-    for (double x = from; x <= to; x += 1) v.push_back(x);
+    for (double x = from; x <= to; x += 1)
+        v.push_back(x);
     return v;
 }
 
@@ -145,7 +155,8 @@ pair_of_ranks exact_median_ranks(std::size_t n) {
     std::array<std::uint64_t, 57> c{};
     c[0] = 1;
     for (std::size_t k = 1; k <= n; ++k) {
-        for (std::size_t i = k; i > 0; --i) c[i] += c[i - 1];
+        for (std::size_t i = k; i > 0; --i)
+            c[i] += c[i - 1];
     }
     const std::uint64_t total = std::uint64_t{1} << n;
     pair_of_ranks p;
@@ -160,8 +171,8 @@ pair_of_ranks exact_median_ranks(std::size_t n) {
     return p;
 }
 
-rs::price_entry price(const std::string& type, const std::string& region, rs::price_market m, double usd,
-                      const std::string& date, const std::string& source) {
+rs::price_entry price(const std::string& type, const std::string& region, rs::price_market m,
+                      double usd, const std::string& date, const std::string& source) {
     rs::price_entry e;
     e.instance_type = type;
     e.region = region;
@@ -192,7 +203,8 @@ bool has_warning(const rs::fleet_group& g, const std::string& text) {
 
 std::string warnings_of(const rs::fleet_group& g) {
     std::string s;
-    for (const auto& w : g.warnings) s += w + "\n";
+    for (const auto& w : g.warnings)
+        s += w + "\n";
     return s;
 }
 
@@ -242,9 +254,12 @@ rs::fleet_options priced() {
     rs::fleet_options o;
     o.today = "2026-12-06";
     rs::price_table bundled;
-    bundled.add(price("c7g.large", "us-east-1", rs::price_market::on_demand, 0.0725, "2026-01-19", "karpenter+skypilot"));
-    bundled.add(price("m7g.large", "us-east-1", rs::price_market::on_demand, 0.0816, "2026-11-30", "karpenter"));
-    bundled.add(price("c6i.large", "us-east-1", rs::price_market::on_demand, 0.085, "2026-11-30", "karpenter"));
+    bundled.add(price("c7g.large", "us-east-1", rs::price_market::on_demand, 0.0725, "2026-01-19",
+                      "karpenter+skypilot"));
+    bundled.add(price("m7g.large", "us-east-1", rs::price_market::on_demand, 0.0816, "2026-11-30",
+                      "karpenter"));
+    bundled.add(price("c6i.large", "us-east-1", rs::price_market::on_demand, 0.085, "2026-11-30",
+                      "karpenter"));
     o.prices.bundled = bundled;
     return o;
 }
@@ -258,13 +273,15 @@ TEST_CASE("median_estimate: the order statistics agree with an exact binomial co
         std::size_t n, lower, upper;
         double coverage;
     };
-    for (const row& r : {row{6, 1, 6, 0.96875}, row{7, 1, 7, 0.984375}, row{10, 2, 9, 0.978515625},
-                         row{12, 3, 10, 0.96142578125}, row{20, 6, 15, 0.9586105346679688},
-                         row{30, 10, 21, 0.9572260547429323}, row{100, 40, 61, 0.9647997997822952}}) {
+    for (const row& r :
+         {row{6, 1, 6, 0.96875}, row{7, 1, 7, 0.984375}, row{10, 2, 9, 0.978515625},
+          row{12, 3, 10, 0.96142578125}, row{20, 6, 15, 0.9586105346679688},
+          row{30, 10, 21, 0.9572260547429323}, row{100, 40, 61, 0.9647997997822952}}) {
         CAPTURE(r.n);
         // Values n, n-1, ..., 1 in reverse, so the order statistic of rank k is k itself.
         std::vector<double> v;
-        for (std::size_t i = r.n; i > 0; --i) v.push_back(static_cast<double>(i));
+        for (std::size_t i = r.n; i > 0; --i)
+            v.push_back(static_cast<double>(i));
         const auto e = rs::median_estimate(v);
         CHECK(e.method == "order statistics");
         CHECK(e.count == r.n);
@@ -279,7 +296,8 @@ TEST_CASE("median_estimate: the order statistics agree with an exact binomial co
         CAPTURE(n);
         const auto want = exact_median_ranks(n);
         std::vector<double> v;
-        for (std::size_t i = 0; i < n; ++i) v.push_back(static_cast<double>(i) * 0.5);
+        for (std::size_t i = 0; i < n; ++i)
+            v.push_back(static_cast<double>(i) * 0.5);
         std::shuffle(v.begin(), v.end(), std::mt19937(static_cast<std::uint32_t>(n)));
         const auto e = rs::median_estimate(v);
         CHECK(e.lower_rank == want.lower);
@@ -364,7 +382,8 @@ TEST_CASE("build_fleet_report pools every repetition of every file of an instanc
     CHECK(rs::find_metric(m7g, "primes_per_second_1t") == nullptr);
 }
 
-TEST_CASE("ranks: a group is behind only the groups whose interval is wholly better; overlaps tie") {
+TEST_CASE(
+    "ranks: a group is behind only the groups whose interval is wholly better; overlaps tie") {
     const auto r = rs::build_fleet_report(fleet(), priced());
     // Triad: m7g [31, 38] is above c7g [12, 19] and c6i [14, 19] (n = 6: ranks 1 and 6), which
     // overlap: m7g 1, both others 2.
@@ -411,7 +430,8 @@ TEST_CASE("ranks: a group is behind only the groups whose interval is wholly bet
         s.type = "c7g.large";
         s.iops = std::vector<double>(6, 100);
         json d = document(s);
-        for (auto& b : d["benchmarks"]) b["p99_us"] = b["p99_us"].get<double>() - 100;  // 200..205
+        for (auto& b : d["benchmarks"])
+            b["p99_us"] = b["p99_us"].get<double>() - 100;  // 200..205
         docs.push_back({s.name, d});
         const auto q = rs::build_fleet_report(docs, {});
         CHECK(metric(group(q, "c7g.large"), "fdatasync_p99_us").rank == 1);
@@ -460,7 +480,8 @@ TEST_CASE("prices: per group, with per-dollar figures whose intervals divide by 
         s.name = "sieve.json";
         s.type = "c7g.large";
         s.primes_m = {100, 101, 102, 103, 104, 105};
-        const auto q = rs::build_fleet_report(std::vector<rs::named_document>{{s.name, document(s)}}, priced());
+        const auto q = rs::build_fleet_report(
+            std::vector<rs::named_document>{{s.name, document(s)}}, priced());
         const auto& p = metric(group(q, "c7g.large"), "primes_per_second_1t");
         CHECK(p.perf.value == doctest::Approx(102.5));
         REQUIRE(p.per_dollar.has_value());
@@ -481,8 +502,10 @@ TEST_CASE("prices: the lookup order, the files' region and market, --region") {
     };
     auto o = priced();
     rs::price_table file, spot;
-    file.add(price("c7g.large", "us-east-1", rs::price_market::on_demand, 0.07, "2026-12-01", "negotiated"));
-    spot.add(price("c7g.large", "us-east-1", rs::price_market::spot, 0.03, "2026-12-01", "spot-price-history"));
+    file.add(price("c7g.large", "us-east-1", rs::price_market::on_demand, 0.07, "2026-12-01",
+                   "negotiated"));
+    spot.add(price("c7g.large", "us-east-1", rs::price_market::spot, 0.03, "2026-12-01",
+                   "spot-price-history"));
     o.prices.prices_file = file;
     o.prices.spot_prices = spot;
 
@@ -515,7 +538,9 @@ TEST_CASE("prices: the lookup order, the files' region and market, --region") {
         o.prices.spot_prices.reset();
         g = group(report_of(s, o), "c7g.large");
         CHECK_FALSE(g.price.has_value());
-        CHECK(has_warning(g, "no spot price for c7g.large in us-east-1 (pass --price c7g.large=USD or --prices=FILE)"));
+        CHECK(has_warning(g,
+                          "no spot price for c7g.large in us-east-1 (pass --price c7g.large=USD or "
+                          "--prices=FILE)"));
     }
     SUBCASE("the file's region before --region; --region for files without one") {
         s.region = "eu-west-1";
@@ -523,7 +548,9 @@ TEST_CASE("prices: the lookup order, the files' region and market, --region") {
         auto g = group(report_of(s, o), "c7g.large");
         CHECK(g.region == "eu-west-1");
         CHECK_FALSE(g.price.has_value());
-        CHECK(has_warning(g, "no price for c7g.large in eu-west-1 (pass --price c7g.large=USD or --prices=FILE)"));
+        CHECK(has_warning(
+            g,
+            "no price for c7g.large in eu-west-1 (pass --price c7g.large=USD or --prices=FILE)"));
         s.region = "";
         g = group(report_of(s, o), "c7g.large");
         CHECK(g.region == "us-east-1");
@@ -532,8 +559,10 @@ TEST_CASE("prices: the lookup order, the files' region and market, --region") {
         o.region = "";
         g = group(report_of(s, o), "c7g.large");
         CHECK(g.region.empty());
-        CHECK(has_warning(g, "no price for c7g.large: the files record no region (pass --region=R, or --price "
-                             "c7g.large=USD)"));
+        CHECK(has_warning(
+            g,
+            "no price for c7g.large: the files record no region (pass --region=R, or --price "
+            "c7g.large=USD)"));
         // A zone without a region fact gives the region.
         s.zone = "us-east-1b";
         g = group(report_of(s, o), "c7g.large");
@@ -542,12 +571,14 @@ TEST_CASE("prices: the lookup order, the files' region and market, --region") {
     }
 }
 
-TEST_CASE("warnings: stale and missing prices, disagreeing facts, partial files, failed benchmarks") {
+TEST_CASE(
+    "warnings: stale and missing prices, disagreeing facts, partial files, failed benchmarks") {
     SUBCASE("a price older than 180 days; one of 180 days is not") {
         const auto r = rs::build_fleet_report(fleet(), priced());
-        CHECK(has_warning(group(r, "c7g.large"),
-                          "the price of c7g.large (bundled, 2026-01-19) is 321 days old, over 180: pass current "
-                          "prices with --prices=FILE"));
+        CHECK(has_warning(
+            group(r, "c7g.large"),
+            "the price of c7g.large (bundled, 2026-01-19) is 321 days old, over 180: pass current "
+            "prices with --prices=FILE"));
         CHECK(group(r, "m7g.large").warnings.empty());
         auto o = priced();
         o.today = "2026-07-18";  // 180 days after 2026-01-19
@@ -564,11 +595,13 @@ TEST_CASE("warnings: stale and missing prices, disagreeing facts, partial files,
         CHECK_FALSE(g.price.has_value());
         CHECK_FALSE(metric(g, "triad_gbps").per_dollar.has_value());
         CHECK(metric(g, "triad_gbps").per_dollar_rank == 0);
-        CHECK(g.warnings == std::vector<std::string>{
-                                "no price for c7g.large in us-east-1 (pass --price c7g.large=USD or --prices=FILE)"});
+        CHECK(g.warnings == std::vector<std::string>{"no price for c7g.large in us-east-1 (pass "
+                                                     "--price c7g.large=USD or --prices=FILE)"});
         o.prices.overrides.push_back(rs::parse_price_override("c7g.large=0", o.today));
         r = rs::build_fleet_report(fleet(), o);
-        CHECK(has_warning(group(r, "c7g.large"), "the price of c7g.large (--price, 2026-12-06) is 0 USD/h: no per-dollar figures"));
+        CHECK(has_warning(
+            group(r, "c7g.large"),
+            "the price of c7g.large (--price, 2026-12-06) is 0 USD/h: no per-dollar figures"));
         CHECK_FALSE(metric(group(r, "c7g.large"), "triad_gbps").per_dollar.has_value());
     }
     SUBCASE("facts that differ within a group are flagged, and the values still pooled") {
@@ -596,10 +629,14 @@ TEST_CASE("warnings: stale and missing prices, disagreeing facts, partial files,
         const std::vector<std::string> want = {
             "c.json: fsync/fdatasync/4096/append failed: disk full",
             "1 of 3 files interrupted (partial): c.json",
-            "ec2bench version differs between the files (pooled all the same): 0.1.0 (1 file), 0.2.0 (2 files)",
-            "kernel differs between the files (pooled all the same): 6.1.0-1 (1 file), 6.5.0 (2 files)",
-            "fsync filesystem differs between the files (pooled all the same): ext4 (2 files), xfs (1 file)",
-            "fsync device differs between the files (pooled all the same): nvme1n1 (2 files), nvme2n1 (1 file)",
+            "ec2bench version differs between the files (pooled all the same): 0.1.0 (1 file), "
+            "0.2.0 (2 files)",
+            "kernel differs between the files (pooled all the same): 6.1.0-1 (1 file), 6.5.0 (2 "
+            "files)",
+            "fsync filesystem differs between the files (pooled all the same): ext4 (2 files), xfs "
+            "(1 file)",
+            "fsync device differs between the files (pooled all the same): nvme1n1 (2 files), "
+            "nvme2n1 (1 file)",
             "no price for m6i.large in us-east-1 (pass --price m6i.large=USD or --prices=FILE)"};
         CHECK(g.warnings == want);
     }
@@ -622,19 +659,23 @@ TEST_CASE("warnings: stale and missing prices, disagreeing facts, partial files,
         REQUIRE(r.groups.size() == 2);
         const auto& off = group(r, "AMD EPYC 7R13 x 8");
         CHECK(off.files.size() == 2);
-        CHECK(off.warnings == std::vector<std::string>{"no price: no instance type (not run on EC2)"});
-        CHECK(r.warnings == std::vector<std::string>{
-                                "1 group without an EC2 instance type (not run on EC2): grouped by CPU model and "
-                                "logical CPUs instead, and without a price"});
+        CHECK(off.warnings ==
+              std::vector<std::string>{"no price: no instance type (not run on EC2)"});
+        CHECK(r.warnings ==
+              std::vector<std::string>{
+                  "1 group without an EC2 instance type (not run on EC2): grouped by CPU model and "
+                  "logical CPUs instead, and without a price"});
         // --group-by=cpu puts the EC2 run with them, and says why it has no price.
         auto o = priced();
         o.grouping = rs::group_by::cpu;
         r = rs::build_fleet_report(docs, o);
         REQUIRE(r.groups.size() == 1);
         CHECK(r.groups[0].files.size() == 3);
-        CHECK(has_warning(r.groups[0], "no price: the files ran on several instance types (none, c6a.2xlarge)"));
-        CHECK(has_warning(r.groups[0], "instance type differs between the files (pooled all the same): "
-                                       "c6a.2xlarge (1 file), unknown (2 files)"));
+        CHECK(has_warning(r.groups[0],
+                          "no price: the files ran on several instance types (none, c6a.2xlarge)"));
+        CHECK(has_warning(r.groups[0],
+                          "instance type differs between the files (pooled all the same): "
+                          "c6a.2xlarge (1 file), unknown (2 files)"));
         // --group-by=file: one group per file, named by it.
         o.grouping = rs::group_by::file;
         r = rs::build_fleet_report(docs, o);
@@ -647,21 +688,25 @@ TEST_CASE("warnings: stale and missing prices, disagreeing facts, partial files,
 TEST_CASE("build_fleet_report: bad options are refused with one line") {
     rs::fleet_options o;
     o.today = "2026-13-01";
-    CHECK_THROWS_WITH_AS(rs::build_fleet_report(fleet(), o), "today '2026-13-01': expected a date YYYY-MM-DD",
-                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(rs::build_fleet_report(fleet(), o),
+                         "today '2026-13-01': expected a date YYYY-MM-DD", std::invalid_argument);
     o.today = "";
     o.region = "us_east_1";
-    CHECK_THROWS_WITH_AS(rs::build_fleet_report(fleet(), o), "--region=us_east_1: expected a region such as us-east-1",
+    CHECK_THROWS_WITH_AS(rs::build_fleet_report(fleet(), o),
+                         "--region=us_east_1: expected a region such as us-east-1",
                          std::invalid_argument);
     o.region = "";
     o.sort_by = "colour";
-    CHECK_THROWS_WITH_AS(rs::build_fleet_report(fleet(), o),
-                         "--sort=colour: expected instance_type, triad_gbps, primes_per_second_1t, "
-                         "primes_per_second_all, fdatasync_iops, fdatasync_p99_us, histogram_record_ns",
+    CHECK_THROWS_WITH_AS(
+        rs::build_fleet_report(fleet(), o),
+        "--sort=colour: expected instance_type, triad_gbps, primes_per_second_1t, "
+        "primes_per_second_all, fdatasync_iops, fdatasync_p99_us, histogram_record_ns",
+        std::invalid_argument);
+    CHECK_THROWS_WITH_AS(rs::parse_group_by("type"),
+                         "--group-by=type: expected instance_type, cpu or file",
                          std::invalid_argument);
-    CHECK_THROWS_WITH_AS(rs::parse_group_by("type"), "--group-by=type: expected instance_type, cpu or file",
-                         std::invalid_argument);
-    CHECK_THROWS_WITH_AS(rs::parse_fleet_format("html5"), "--format=html5: expected table, markdown, csv or json",
+    CHECK_THROWS_WITH_AS(rs::parse_fleet_format("html5"),
+                         "--format=html5: expected table, markdown, csv or json",
                          std::invalid_argument);
     o.sort_by = "instance_type";
     const auto r = rs::build_fleet_report(fleet(), o);
@@ -699,34 +744,42 @@ TEST_CASE("render_fleet: text, Markdown, CSV and JSON carry the same numbers") {
     INFO(text);
     CHECK(text.find("ec2bench report: 7 files in 3 groups by instance type, 2026-12-06") == 0);
     CHECK(text.find("\nSTREAM triad (double), best, GB/s (higher is better)\n"
-                    "rank  group      median  95% interval  files  reps     $/h  GB/s per $/h  95% interval  rank per $\n") !=
-          std::string::npos);
-    CHECK(text.find("   2  c7g.large    15.5  [12.0, 19.0]      3    12  0.0725           214    [166, 262]           2\n") !=
-          std::string::npos);
+                    "rank  group      median  95% interval  files  reps     $/h  GB/s per $/h  95% "
+                    "interval  rank per $\n") != std::string::npos);
+    CHECK(text.find("   2  c7g.large    15.5  [12.0, 19.0]      3    12  0.0725           214    "
+                    "[166, 262]           2\n") != std::string::npos);
     CHECK(text.find("bundled: karpenter+skypilot, 2026-01-19") != std::string::npos);
     CHECK(text.find("none (n=5, 6 needed)") != std::string::npos);
-    CHECK(text.find("c7g.large  the price of c7g.large (bundled, 2026-01-19) is 321 days old") != std::string::npos);
+    CHECK(text.find("c7g.large  the price of c7g.large (bundled, 2026-01-19) is 321 days old") !=
+          std::string::npos);
     CHECK(text.find("fdatasync 4 KiB latency percentiles") != std::string::npos);
 
     const std::string md = rs::render_fleet(r, rs::fleet_format::markdown);
-    CHECK(md.find("### STREAM triad (double), best, GB/s (higher is better)\n\n| rank | group") != std::string::npos);
+    CHECK(md.find("### STREAM triad (double), best, GB/s (higher is better)\n\n| rank | group") !=
+          std::string::npos);
 
     const std::string csv = rs::render_fleet(r, rs::fleet_format::csv);
     INFO(csv);
     std::istringstream lines(csv);
     std::string header, line;
     std::getline(lines, header);
-    CHECK(header == "group,instance_type,region,market,architecture,cpu,cpus,group_files,kind,metric,label,unit,"
-                    "higher_is_better,median,low,high,interval_method,coverage,files,repetitions,rank,usd_per_hour,"
-                    "price_origin,price_source,price_date,per_dollar,per_dollar_low,per_dollar_high,per_dollar_unit,"
-                    "per_dollar_rank,warnings");
+    CHECK(header ==
+          "group,instance_type,region,market,architecture,cpu,cpus,group_files,kind,metric,label,"
+          "unit,"
+          "higher_is_better,median,low,high,interval_method,coverage,files,repetitions,rank,usd_"
+          "per_hour,"
+          "price_origin,price_source,price_date,per_dollar,per_dollar_low,per_dollar_high,per_"
+          "dollar_unit,"
+          "per_dollar_rank,warnings");
     bool found = false;
     while (std::getline(lines, line)) {
-        if (line.rfind("c7g.large,c7g.large,us-east-1,,aarch64,Neoverse-V1,2,3,metric,triad_gbps,", 0) == 0) {
+        if (line.rfind("c7g.large,c7g.large,us-east-1,,aarch64,Neoverse-V1,2,3,metric,triad_gbps,",
+                       0) == 0) {
             found = true;
-            CHECK(line.find(",GB/s,true,15.5,12,19,order statistics,0.961425781,3,12,2,0.0725,bundled,"
-                            "karpenter+skypilot,2026-01-19,213.793103,165.517241,262.068966,GB/s per $/h,2,") !=
-                  std::string::npos);
+            CHECK(line.find(
+                      ",GB/s,true,15.5,12,19,order statistics,0.961425781,3,12,2,0.0725,bundled,"
+                      "karpenter+skypilot,2026-01-19,213.793103,165.517241,262.068966,GB/s per "
+                      "$/h,2,") != std::string::npos);
         }
     }
     CHECK(found);
@@ -777,6 +830,7 @@ TEST_CASE("render_fleet: strings from the files never reach the output raw") {
         CHECK(out.find('\x07') == std::string::npos);
         CHECK(out.find("\xc2\x9b") == std::string::npos);
         if (f == rs::fleet_format::table) CHECK(out.find("m6i.large\\x1b[2J") != std::string::npos);
-        if (f == rs::fleet_format::json) CHECK(out.find("m6i.large\\u001b[2J") != std::string::npos);
+        if (f == rs::fleet_format::json)
+            CHECK(out.find("m6i.large\\u001b[2J") != std::string::npos);
     }
 }

@@ -125,7 +125,8 @@ inline group_by parse_group_by(std::string_view s) {
     if (s == "instance_type") return group_by::instance_type;
     if (s == "cpu") return group_by::cpu;
     if (s == "file") return group_by::file;
-    throw std::invalid_argument("--group-by=" + quote_for_message(s) + ": expected instance_type, cpu or file");
+    throw std::invalid_argument("--group-by=" + quote_for_message(s) +
+                                ": expected instance_type, cpu or file");
 }
 
 /// The confidence of every interval in the report.
@@ -146,8 +147,9 @@ inline constexpr std::size_t fleet_interval_min_count = 6;
 ///     // e.value 9.25, e.low 9.0, e.high 9.8 (ranks 1 and 6, coverage 0.96875)
 inline estimate median_estimate(std::vector<double> values) {
     estimate e;
-    values.erase(std::remove_if(values.begin(), values.end(), [](double x) { return !std::isfinite(x); }),
-                 values.end());
+    values.erase(
+        std::remove_if(values.begin(), values.end(), [](double x) { return !std::isfinite(x); }),
+        values.end());
     const std::size_t n = values.size();
     e.count = n;
     if (n == 0) {
@@ -157,8 +159,8 @@ inline estimate median_estimate(std::vector<double> values) {
     std::sort(values.begin(), values.end());
     e.value = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     if (n < fleet_interval_min_count) {
-        e.method = "none (n=" + std::to_string(n) + ", " + std::to_string(fleet_interval_min_count) +
-                   " needed)";
+        e.method = "none (n=" + std::to_string(n) + ", " +
+                   std::to_string(fleet_interval_min_count) + " needed)";
         return e;
     }
     const auto r = ec2bench::stats::quantile_ranks(n, 0.5, fleet_confidence, "median_estimate");
@@ -193,7 +195,8 @@ inline std::optional<per_dollar_rule> per_dollar_rule_of(std::string_view id) {
 }
 
 /// `e` divided by a price: the price is a constant, so the interval's ends divide too.
-inline estimate per_dollar_estimate(const estimate& e, const per_dollar_rule& rule, double usd_per_hour) {
+inline estimate per_dollar_estimate(const estimate& e, const per_dollar_rule& rule,
+                                    double usd_per_hour) {
     estimate out = e;
     const double k = rule.factor / usd_per_hour;
     out.value = e.value * k;
@@ -216,8 +219,8 @@ struct fleet_series {
 /// document (a report over thousands of files need not hold them all).
 struct fleet_file {
     std::string name;
-    std::string instance_type, region, availability_zone, market, architecture, cpu, kernel, version,
-        started_at;
+    std::string instance_type, region, availability_zone, market, architecture, cpu, kernel,
+        version, started_at;
     unsigned cpus = 0;
     bool complete = true;
     std::string fsync_filesystem, fsync_device;  ///< of the fdatasync 4 KiB benchmark, if run
@@ -242,7 +245,8 @@ inline std::string fleet_fact(const nlohmann::json& ec2, const char* key) {
     return it != ec2.end() && it->is_object() ? fleet_string(*it, "value") : std::string();
 }
 
-inline const benchmark_runs* fleet_find(const std::vector<benchmark_runs>& runs, const std::string& name) {
+inline const benchmark_runs* fleet_find(const std::vector<benchmark_runs>& runs,
+                                        const std::string& name) {
     for (const auto& b : runs) {
         if (b.name == name) return &b;
     }
@@ -285,7 +289,8 @@ inline fleet_file summarize_fleet_file(std::string name, const nlohmann::json& d
     }
     f.version = detail::fleet_string(eb, "version");
     f.started_at = detail::fleet_string(eb, "started_at");
-    if (const auto it = eb.find("complete"); it != eb.end() && it->is_boolean()) f.complete = it->get<bool>();
+    if (const auto it = eb.find("complete"); it != eb.end() && it->is_boolean())
+        f.complete = it->get<bool>();
     if (!doc.is_object() || !doc.contains("benchmarks") || !doc["benchmarks"].is_array()) return f;
 
     const auto runs = group_runs(doc);
@@ -296,12 +301,16 @@ inline fleet_file summarize_fleet_file(std::string name, const nlohmann::json& d
         if (b == nullptr) continue;
         if (h.id == "fdatasync_iops") fdatasync = b;
         const std::string shown = display_name(h.benchmark);
-        if (!h.error.empty() && failed.insert(h.benchmark).second) f.notes.push_back(shown + " failed: " + h.error);
+        if (!h.error.empty() && failed.insert(h.benchmark).second)
+            f.notes.push_back(shown + " failed: " + h.error);
         fleet_series s{h.id, h.label, h.unit, h.m.higher_is_better, 0, {}};
-        for (const double raw : values_of(*b, h.m)) s.values.push_back(presented(raw, h.m));
+        for (const double raw : values_of(*b, h.m))
+            s.values.push_back(presented(raw, h.m));
         if (s.values.empty()) {
             if (h.error.empty()) {
-                f.notes.push_back(shown + ": no per-repetition values (only Google Benchmark's aggregates), left out");
+                f.notes.push_back(
+                    shown +
+                    ": no per-repetition values (only Google Benchmark's aggregates), left out");
             }
             continue;
         }
@@ -312,7 +321,9 @@ inline fleet_file summarize_fleet_file(std::string name, const nlohmann::json& d
             const char* key;
             const char* label;
             double q;
-        } percentiles[] = {{"p50_us", "p50", 0.5}, {"p95_us", "p95", 0.95}, {"p99_us", "p99", 0.99},
+        } percentiles[] = {{"p50_us", "p50", 0.5},
+                           {"p95_us", "p95", 0.95},
+                           {"p99_us", "p99", 0.99},
                            {"p999_us", "p99.9", 0.999}};
         for (const auto& p : percentiles) {
             const metric m{p.key, p.label, "us", 1, false, false};
@@ -338,7 +349,8 @@ inline fleet_file summarize_fleet_file(std::string name, const nlohmann::json& d
         const int t = detail::threads_in_name(b.name);
         if (t <= 0) continue;
         auto& pool = f.stream_sweep[static_cast<unsigned>(t)];
-        for (const double raw : values_of(b, best)) pool.push_back(presented(raw, best));
+        for (const double raw : values_of(b, best))
+            pool.push_back(presented(raw, best));
     }
     return f;
 }
@@ -347,9 +359,10 @@ inline fleet_file summarize_fleet_file(std::string name, const nlohmann::json& d
 struct fleet_options {
     group_by grouping = group_by::instance_type;
     price_sources prices;
-    std::string region;   ///< --region: the region of files that record none
-    std::string today;    ///< YYYY-MM-DD, for stale prices; empty: no price is judged stale
-    std::string sort_by;  ///< a headline id, or "key" (also "instance_type"); empty: the first metric
+    std::string region;  ///< --region: the region of files that record none
+    std::string today;   ///< YYYY-MM-DD, for stale prices; empty: no price is judged stale
+    std::string
+        sort_by;  ///< a headline id, or "key" (also "instance_type"); empty: the first metric
 };
 
 /// The group's metric `id`, or nullptr.
@@ -401,7 +414,8 @@ void fleet_disagreement(std::vector<std::string>& out, const std::vector<const f
 /// Up to `limit` names, then ", ...".
 inline std::string fleet_names(const std::vector<std::string>& names, std::size_t limit = 5) {
     std::string s;
-    for (std::size_t i = 0; i < names.size() && i < limit; ++i) s += (i ? ", " : "") + names[i];
+    for (std::size_t i = 0; i < names.size() && i < limit; ++i)
+        s += (i ? ", " : "") + names[i];
     if (names.size() > limit) s += ", ...";
     return s;
 }
@@ -409,7 +423,8 @@ inline std::string fleet_names(const std::vector<std::string>& names, std::size_
 /// The headline ids in report order.
 inline std::vector<std::string> fleet_metric_ids() {
     std::vector<std::string> ids;
-    for (const auto& c : report_columns()) ids.push_back(c.first);
+    for (const auto& c : report_columns())
+        ids.push_back(c.first);
     return ids;
 }
 
@@ -421,7 +436,9 @@ struct rank_entry {
 };
 
 inline void assign_ranks(const std::vector<rank_entry>& entries, bool higher_is_better) {
-    const auto has_interval = [](const estimate& e) { return std::isfinite(e.low) && std::isfinite(e.high); };
+    const auto has_interval = [](const estimate& e) {
+        return std::isfinite(e.low) && std::isfinite(e.high);
+    };
     for (const auto& a : entries) {
         if (!has_interval(*a.e)) {
             *a.rank = 0;
@@ -446,9 +463,11 @@ inline void assign_ranks(const std::vector<rank_entry>& entries, bool higher_is_
 /// ranks, and warnings: facts that differ within a group, partial files, failed benchmarks,
 /// missing, zero and stale prices. Groups are in the order of o.sort_by. Throws
 /// std::invalid_argument for a bad o.today, o.region or o.sort_by.
-inline fleet_report build_fleet_report(const std::vector<fleet_file>& files, const fleet_options& o) {
+inline fleet_report build_fleet_report(const std::vector<fleet_file>& files,
+                                       const fleet_options& o) {
     if (!o.today.empty() && !detail::parse_iso_date(o.today)) {
-        throw std::invalid_argument("today '" + quote_for_message(o.today) + "': expected a date YYYY-MM-DD");
+        throw std::invalid_argument("today '" + quote_for_message(o.today) +
+                                    "': expected a date YYYY-MM-DD");
     }
     if (!o.region.empty() && !detail::valid_region(o.region)) {
         throw std::invalid_argument("--region=" + quote_for_message(o.region) +
@@ -458,8 +477,10 @@ inline fleet_report build_fleet_report(const std::vector<fleet_file>& files, con
     if (!o.sort_by.empty() && o.sort_by != "key" && o.sort_by != "instance_type" &&
         std::find(ids.begin(), ids.end(), o.sort_by) == ids.end()) {
         std::string allowed;
-        for (const auto& id : ids) allowed += ", " + id;
-        throw std::invalid_argument("--sort=" + quote_for_message(o.sort_by) + ": expected instance_type" + allowed);
+        for (const auto& id : ids)
+            allowed += ", " + id;
+        throw std::invalid_argument("--sort=" + quote_for_message(o.sort_by) +
+                                    ": expected instance_type" + allowed);
     }
 
     fleet_report r;
@@ -508,11 +529,13 @@ inline fleet_report build_fleet_report(const std::vector<fleet_file>& files, con
             types.insert(f->instance_type);
             if (!f->version.empty()) versions.insert(f->version);
             if (!f->started_at.empty()) {
-                if (g.first_started_at.empty() || f->started_at < g.first_started_at) g.first_started_at = f->started_at;
+                if (g.first_started_at.empty() || f->started_at < g.first_started_at)
+                    g.first_started_at = f->started_at;
                 if (f->started_at > g.last_started_at) g.last_started_at = f->started_at;
             }
             if (!f->complete) partial.push_back(f->name);
-            for (const auto& n : f->notes) g.warnings.push_back(f->name + ": " + n);
+            for (const auto& n : f->notes)
+                g.warnings.push_back(f->name + ": " + n);
         }
         g.versions.assign(versions.begin(), versions.end());
         g.instance_type = types.size() == 1 ? *types.begin() : std::string();
@@ -528,19 +551,26 @@ inline fleet_report build_fleet_report(const std::vector<fleet_file>& files, con
 
         auto& w = g.warnings;
         if (!partial.empty()) {
-            w.push_back(std::to_string(partial.size()) + " of " + detail::fleet_count(fs.size(), "file", "files") +
+            w.push_back(std::to_string(partial.size()) + " of " +
+                        detail::fleet_count(fs.size(), "file", "files") +
                         " interrupted (partial): " + detail::fleet_names(partial));
         }
-        detail::fleet_disagreement(w, fs, "instance type", [](const fleet_file& f) { return f.instance_type; });
-        detail::fleet_disagreement(w, fs, "ec2bench version", [](const fleet_file& f) { return f.version; });
-        detail::fleet_disagreement(w, fs, "architecture", [](const fleet_file& f) { return f.architecture; });
+        detail::fleet_disagreement(w, fs, "instance type",
+                                   [](const fleet_file& f) { return f.instance_type; });
+        detail::fleet_disagreement(w, fs, "ec2bench version",
+                                   [](const fleet_file& f) { return f.version; });
+        detail::fleet_disagreement(w, fs, "architecture",
+                                   [](const fleet_file& f) { return f.architecture; });
         detail::fleet_disagreement(w, fs, "CPU model", [](const fleet_file& f) { return f.cpu; });
-        detail::fleet_disagreement(w, fs, "logical CPU count",
-                                   [](const fleet_file& f) { return f.cpus ? std::to_string(f.cpus) : ""; });
+        detail::fleet_disagreement(w, fs, "logical CPU count", [](const fleet_file& f) {
+            return f.cpus ? std::to_string(f.cpus) : "";
+        });
         detail::fleet_disagreement(w, fs, "kernel", [](const fleet_file& f) { return f.kernel; });
-        detail::fleet_disagreement(w, fs, "fsync filesystem",
-                                   [](const fleet_file& f) { return f.fsync_filesystem; }, true);
-        detail::fleet_disagreement(w, fs, "fsync device", [](const fleet_file& f) { return f.fsync_device; }, true);
+        detail::fleet_disagreement(
+            w, fs, "fsync filesystem", [](const fleet_file& f) { return f.fsync_filesystem; },
+            true);
+        detail::fleet_disagreement(
+            w, fs, "fsync device", [](const fleet_file& f) { return f.fsync_device; }, true);
         detail::fleet_disagreement(w, fs, "region", [](const fleet_file& f) { return f.region; });
         detail::fleet_disagreement(w, fs, "market", [](const fleet_file& f) { return f.market; });
 
@@ -570,12 +600,14 @@ inline fleet_report build_fleet_report(const std::vector<fleet_file>& files, con
         std::vector<const fleet_series*> quantiles;
         for (const fleet_file* f : fs) {
             for (const auto& s : f->fsync_latency) {
-                if (std::none_of(quantiles.begin(), quantiles.end(), [&](const fleet_series* x) { return x->id == s.id; })) {
+                if (std::none_of(quantiles.begin(), quantiles.end(),
+                                 [&](const fleet_series* x) { return x->id == s.id; })) {
                     quantiles.push_back(&s);
                 }
             }
         }
-        std::sort(quantiles.begin(), quantiles.end(), [](const fleet_series* a, const fleet_series* b) { return a->q < b->q; });
+        std::sort(quantiles.begin(), quantiles.end(),
+                  [](const fleet_series* a, const fleet_series* b) { return a->q < b->q; });
         for (const fleet_series* like : quantiles) {
             std::vector<double> pool;
             for (const fleet_file* f : fs) {
@@ -587,7 +619,8 @@ inline fleet_report build_fleet_report(const std::vector<fleet_file>& files, con
         }
         std::map<unsigned, std::vector<double>> sweep;
         for (const fleet_file* f : fs) {
-            for (const auto& [t, v] : f->stream_sweep) sweep[t].insert(sweep[t].end(), v.begin(), v.end());
+            for (const auto& [t, v] : f->stream_sweep)
+                sweep[t].insert(sweep[t].end(), v.begin(), v.end());
         }
         for (auto& [t, v] : sweep) {
             if (!v.empty()) g.stream_sweep.push_back({t, median_estimate(std::move(v))});
@@ -600,7 +633,8 @@ inline fleet_report build_fleet_report(const std::vector<fleet_file>& files, con
                 for (auto& t : named) {
                     if (t.empty()) t = "none";
                 }
-                w.push_back("no price: the files ran on several instance types (" + detail::fleet_names(named) + ")");
+                w.push_back("no price: the files ran on several instance types (" +
+                            detail::fleet_names(named) + ")");
             } else {
                 w.push_back("no price: no instance type (not run on EC2)");
             }
@@ -610,24 +644,28 @@ inline fleet_report build_fleet_report(const std::vector<fleet_file>& files, con
             if (g.market == "on-demand") market = price_market::on_demand;
             g.price = lookup_price(o.prices, g.instance_type, g.region, market);
             if (!g.price) {
-                const std::string which = market ? std::string(price_market_name(*market)) + " price" : "price";
+                const std::string which =
+                    market ? std::string(price_market_name(*market)) + " price" : "price";
                 if (g.region.empty()) {
                     w.push_back("no " + which + " for " + g.instance_type +
-                                ": the files record no region (pass --region=R, or --price " + g.instance_type + "=USD)");
+                                ": the files record no region (pass --region=R, or --price " +
+                                g.instance_type + "=USD)");
                 } else {
-                    w.push_back("no " + which + " for " + g.instance_type + " in " + g.region + " (pass --price " +
-                                g.instance_type + "=USD or --prices=FILE)");
+                    w.push_back("no " + which + " for " + g.instance_type + " in " + g.region +
+                                " (pass --price " + g.instance_type + "=USD or --prices=FILE)");
                 }
             } else {
                 const price_entry& e = g.price->entry;
                 const std::string what = "the price of " + g.instance_type + " (" +
-                                         std::string(price_origin_name(g.price->origin)) + ", " + e.effective_date + ")";
+                                         std::string(price_origin_name(g.price->origin)) + ", " +
+                                         e.effective_date + ")";
                 if (!(e.usd_per_hour > 0)) w.push_back(what + " is 0 USD/h: no per-dollar figures");
                 if (!o.today.empty() && detail::parse_iso_date(e.effective_date)) {
                     const auto age = price_age_days(e.effective_date, o.today);
                     if (age > stale_price_days) {
                         w.push_back(what + " is " + std::to_string(age) + " days old, over " +
-                                    std::to_string(stale_price_days) + ": pass current prices with --prices=FILE");
+                                    std::to_string(stale_price_days) +
+                                    ": pass current prices with --prices=FILE");
                     }
                 }
             }
@@ -663,42 +701,49 @@ inline fleet_report build_fleet_report(const std::vector<fleet_file>& files, con
     std::string by = o.sort_by == "instance_type" ? "key" : o.sort_by;
     if (by.empty()) {
         for (const auto& id : ids) {
-            if (std::any_of(r.groups.begin(), r.groups.end(), [&](const fleet_group& g) { return find_metric(g, id); })) {
+            if (std::any_of(r.groups.begin(), r.groups.end(),
+                            [&](const fleet_group& g) { return find_metric(g, id); })) {
                 by = id;
                 break;
             }
         }
     }
     r.ordered_by = by.empty() ? "key" : by;
-    std::stable_sort(r.groups.begin(), r.groups.end(), [&](const fleet_group& a, const fleet_group& b) {
-        if (r.ordered_by != "key") {
-            const group_metric* x = find_metric(a, r.ordered_by);
-            const group_metric* y = find_metric(b, r.ordered_by);
-            if ((x != nullptr) != (y != nullptr)) return x != nullptr;
-            if (x != nullptr) {
-                // Ranked groups first, by rank; then by the median in the better direction.
-                constexpr int unranked = std::numeric_limits<int>::max();
-                const int rx = x->rank == 0 ? unranked : x->rank, ry = y->rank == 0 ? unranked : y->rank;
-                if (rx != ry) return rx < ry;
-                const auto better_first = [](const group_metric& m) {
-                    const double v = m.perf.value;
-                    if (std::isnan(v)) return std::numeric_limits<double>::infinity();
-                    return m.higher_is_better ? -v : v;
-                };
-                const double vx = better_first(*x), vy = better_first(*y);
-                if (vx != vy) return vx < vy;
-            }
-        }
-        return a.key < b.key;
-    });
+    std::stable_sort(r.groups.begin(), r.groups.end(),
+                     [&](const fleet_group& a, const fleet_group& b) {
+                         if (r.ordered_by != "key") {
+                             const group_metric* x = find_metric(a, r.ordered_by);
+                             const group_metric* y = find_metric(b, r.ordered_by);
+                             if ((x != nullptr) != (y != nullptr)) return x != nullptr;
+                             if (x != nullptr) {
+                                 // Ranked groups first, by rank; then by the median in the better
+                                 // direction.
+                                 constexpr int unranked = std::numeric_limits<int>::max();
+                                 const int rx = x->rank == 0 ? unranked : x->rank,
+                                           ry = y->rank == 0 ? unranked : y->rank;
+                                 if (rx != ry) return rx < ry;
+                                 const auto better_first = [](const group_metric& m) {
+                                     const double v = m.perf.value;
+                                     if (std::isnan(v))
+                                         return std::numeric_limits<double>::infinity();
+                                     return m.higher_is_better ? -v : v;
+                                 };
+                                 const double vx = better_first(*x), vy = better_first(*y);
+                                 if (vx != vy) return vx < vy;
+                             }
+                         }
+                         return a.key < b.key;
+                     });
     return r;
 }
 
 /// build_fleet_report() over documents as read_document() returns them.
-inline fleet_report build_fleet_report(const std::vector<named_document>& docs, const fleet_options& o) {
+inline fleet_report build_fleet_report(const std::vector<named_document>& docs,
+                                       const fleet_options& o) {
     std::vector<fleet_file> files;
     files.reserve(docs.size());
-    for (const auto& d : docs) files.push_back(summarize_fleet_file(d.name, d.doc));
+    for (const auto& d : docs)
+        files.push_back(summarize_fleet_file(d.name, d.doc));
     return build_fleet_report(files, o);
 }
 

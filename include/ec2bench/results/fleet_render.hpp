@@ -40,7 +40,8 @@ inline fleet_format parse_fleet_format(std::string_view s) {
     if (s == "markdown" || s == "md") return fleet_format::markdown;
     if (s == "csv") return fleet_format::csv;
     if (s == "json") return fleet_format::json;
-    throw std::invalid_argument("--format=" + quote_for_message(s) + ": expected table, markdown, csv or json");
+    throw std::invalid_argument("--format=" + quote_for_message(s) +
+                                ": expected table, markdown, csv or json");
 }
 
 /// The version of the JSON shape render_fleet() writes (docs/report.md).
@@ -70,13 +71,18 @@ inline std::string fleet_interval_text(const estimate& e) {
     return "[" + number(e.low) + ", " + number(e.high) + "]";
 }
 
-inline std::string fleet_rank_text(int rank) { return rank > 0 ? std::to_string(rank) : "-"; }
+inline std::string fleet_rank_text(int rank) {
+    return rank > 0 ? std::to_string(rank) : "-";
+}
 
-inline std::string fleet_price_text(double usd) { return fmt::format("{:g}", usd); }
+inline std::string fleet_price_text(double usd) {
+    return fmt::format("{:g}", usd);
+}
 
 /// "bundled: karpenter+skypilot, 2026-01-19".
 inline std::string fleet_price_source(const price_quote& q) {
-    return std::string(price_origin_name(q.origin)) + ": " + q.entry.source + ", " + q.entry.effective_date;
+    return std::string(price_origin_name(q.origin)) + ": " + q.entry.source + ", " +
+           q.entry.effective_date;
 }
 
 /// A number for programs: up to 9 significant digits, empty when not finite.
@@ -125,27 +131,31 @@ inline std::string fleet_tables(const fleet_report& r, table_format f) {
         out += md ? "\n### " + t + "\n\n" : "\n" + t + "\n";
     };
     std::size_t files = 0;
-    for (const auto& g : r.groups) files += g.files.size();
+    for (const auto& g : r.groups)
+        files += g.files.size();
     const std::string by = r.grouping == group_by::instance_type ? "instance type"
                            : r.grouping == group_by::cpu         ? "CPU model and logical CPUs"
                                                                  : "file";
-    out += (md ? "## " : "") + std::string("ec2bench report: ") + detail::fleet_count(files, "file", "files") +
-           " in " + detail::fleet_count(r.groups.size(), "group", "groups") + " by " + by +
-           (r.generated_on.empty() ? "" : ", " + r.generated_on) +
-           "; medians of every repetition with 95% distribution-free intervals; a shared rank means "
-           "the intervals do not separate the groups\n";
+    out +=
+        (md ? "## " : "") + std::string("ec2bench report: ") +
+        detail::fleet_count(files, "file", "files") + " in " +
+        detail::fleet_count(r.groups.size(), "group", "groups") + " by " + by +
+        (r.generated_on.empty() ? "" : ", " + r.generated_on) +
+        "; medians of every repetition with 95% distribution-free intervals; a shared rank means "
+        "the intervals do not separate the groups\n";
 
     table groups;
-    groups.headers = {"group", "files", "instance type", "region", "market", "arch", "cpu", "cpus", "$/h",
-                      "price source, date"};
+    groups.headers = {"group", "files", "instance type", "region", "market",
+                      "arch",  "cpu",   "cpus",          "$/h",    "price source, date"};
     groups.right = {false, true, false, false, false, false, false, true, true, false};
     for (const auto& g : r.groups) {
-        groups.rows.push_back({g.key, std::to_string(g.files.size()), g.instance_type.empty() ? "-" : g.instance_type,
-                               g.region.empty() ? "-" : g.region + (g.region_from_flag ? " (--region)" : ""),
-                               g.market.empty() ? "-" : g.market, g.architecture, g.cpu,
-                               g.cpus ? std::to_string(g.cpus) : "-",
-                               g.price ? fleet_price_text(g.price->entry.usd_per_hour) : "-",
-                               g.price ? fleet_price_source(*g.price) : "no price"});
+        groups.rows.push_back(
+            {g.key, std::to_string(g.files.size()), g.instance_type.empty() ? "-" : g.instance_type,
+             g.region.empty() ? "-" : g.region + (g.region_from_flag ? " (--region)" : ""),
+             g.market.empty() ? "-" : g.market, g.architecture, g.cpu,
+             g.cpus ? std::to_string(g.cpus) : "-",
+             g.price ? fleet_price_text(g.price->entry.usd_per_hour) : "-",
+             g.price ? fleet_price_source(*g.price) : "no price"});
     }
     heading("groups");
     out += groups.render(f);
@@ -180,9 +190,10 @@ inline std::string fleet_tables(const fleet_report& r, table_format f) {
             t.right.insert(t.right.end(), {true, true, true, true});
         }
         for (const auto& [g, m] : rows) {
-            std::vector<std::string> cells = {fleet_rank_text(m->rank), g->key, number(m->perf.value),
-                                              fleet_interval_text(m->perf), std::to_string(m->files),
-                                              std::to_string(m->repetitions)};
+            std::vector<std::string> cells = {
+                fleet_rank_text(m->rank), g->key,
+                number(m->perf.value),    fleet_interval_text(m->perf),
+                std::to_string(m->files), std::to_string(m->repetitions)};
             if (priced) {
                 cells.push_back(g->price ? fleet_price_text(g->price->entry.usd_per_hour) : "-");
                 if (m->per_dollar) {
@@ -205,7 +216,8 @@ inline std::string fleet_tables(const fleet_report& r, table_format f) {
         std::vector<std::string> labels;
         for (const auto& g : r.groups) {
             for (const auto& q : g.fsync_latency) {
-                if (std::find(labels.begin(), labels.end(), q.label) == labels.end()) labels.push_back(q.label);
+                if (std::find(labels.begin(), labels.end(), q.label) == labels.end())
+                    labels.push_back(q.label);
             }
         }
         if (labels.empty()) return;
@@ -234,7 +246,8 @@ inline std::string fleet_tables(const fleet_report& r, table_format f) {
         std::vector<unsigned> threads;
         for (const auto& g : r.groups) {
             for (const auto& p : g.stream_sweep) {
-                if (std::find(threads.begin(), threads.end(), p.threads) == threads.end()) threads.push_back(p.threads);
+                if (std::find(threads.begin(), threads.end(), p.threads) == threads.end())
+                    threads.push_back(p.threads);
             }
         }
         if (threads.empty()) return;
@@ -265,11 +278,14 @@ inline std::string fleet_tables(const fleet_report& r, table_format f) {
 
     table warnings;
     warnings.headers = {"group", "warning"};
-    for (const auto& w : r.warnings) warnings.rows.push_back({"(report)", w});
+    for (const auto& w : r.warnings)
+        warnings.rows.push_back({"(report)", w});
     for (const auto& g : r.groups) {
-        for (const auto& w : g.warnings) warnings.rows.push_back({g.key, w});
+        for (const auto& w : g.warnings)
+            warnings.rows.push_back({g.key, w});
     }
-    for (const auto& s : r.skipped) warnings.rows.push_back({"(skipped)", s});
+    for (const auto& s : r.skipped)
+        warnings.rows.push_back({"(skipped)", s});
     if (!warnings.rows.empty()) {
         heading("warnings");
         out += warnings.render(f);
@@ -285,30 +301,34 @@ inline nlohmann::json fleet_to_json(const fleet_report& r) {
     for (const auto& g : r.groups) {
         nlohmann::json metrics = nlohmann::json::array();
         for (const auto& m : g.metrics) {
-            nlohmann::json j = {{"id", m.id},
-                                {"label", m.label},
-                                {"unit", m.unit},
-                                {"higher_is_better", m.higher_is_better},
-                                {"median", detail::fleet_json_estimate(m.perf)},
-                                {"files", m.files},
-                                {"repetitions", m.repetitions},
-                                {"rank", m.rank > 0 ? nlohmann::json(m.rank) : nlohmann::json(nullptr)},
-                                {"per_dollar", nullptr}};
+            nlohmann::json j = {
+                {"id", m.id},
+                {"label", m.label},
+                {"unit", m.unit},
+                {"higher_is_better", m.higher_is_better},
+                {"median", detail::fleet_json_estimate(m.perf)},
+                {"files", m.files},
+                {"repetitions", m.repetitions},
+                {"rank", m.rank > 0 ? nlohmann::json(m.rank) : nlohmann::json(nullptr)},
+                {"per_dollar", nullptr}};
             if (m.per_dollar) {
-                j["per_dollar"] = {{"unit", m.per_dollar_unit},
-                                   {"median", detail::fleet_json_estimate(*m.per_dollar)},
-                                   {"rank", m.per_dollar_rank > 0 ? nlohmann::json(m.per_dollar_rank)
-                                                                  : nlohmann::json(nullptr)}};
+                j["per_dollar"] = {
+                    {"unit", m.per_dollar_unit},
+                    {"median", detail::fleet_json_estimate(*m.per_dollar)},
+                    {"rank", m.per_dollar_rank > 0 ? nlohmann::json(m.per_dollar_rank)
+                                                   : nlohmann::json(nullptr)}};
             }
             metrics.push_back(std::move(j));
         }
         nlohmann::json latency = nlohmann::json::array();
         for (const auto& q : g.fsync_latency) {
-            latency.push_back({{"label", q.label}, {"q", q.q}, {"us", detail::fleet_json_estimate(q.us)}});
+            latency.push_back(
+                {{"label", q.label}, {"q", q.q}, {"us", detail::fleet_json_estimate(q.us)}});
         }
         nlohmann::json sweep = nlohmann::json::array();
         for (const auto& p : g.stream_sweep) {
-            sweep.push_back({{"threads", p.threads}, {"gbps", detail::fleet_json_estimate(p.gbps)}});
+            sweep.push_back(
+                {{"threads", p.threads}, {"gbps", detail::fleet_json_estimate(p.gbps)}});
         }
         nlohmann::json price = nullptr;
         if (g.price) {
@@ -361,36 +381,82 @@ inline nlohmann::json fleet_to_json(const fleet_report& r) {
 /// alone; the group's warnings joined by "; ".
 inline std::string fleet_csv(const fleet_report& r) {
     table t;
-    t.headers = {"group", "instance_type", "region", "market", "architecture", "cpu", "cpus",
-                 "group_files", "kind", "metric", "label", "unit", "higher_is_better", "median", "low",
-                 "high", "interval_method", "coverage", "files", "repetitions", "rank", "usd_per_hour",
-                 "price_origin", "price_source", "price_date", "per_dollar", "per_dollar_low",
-                 "per_dollar_high", "per_dollar_unit", "per_dollar_rank", "warnings"};
+    t.headers = {"group",
+                 "instance_type",
+                 "region",
+                 "market",
+                 "architecture",
+                 "cpu",
+                 "cpus",
+                 "group_files",
+                 "kind",
+                 "metric",
+                 "label",
+                 "unit",
+                 "higher_is_better",
+                 "median",
+                 "low",
+                 "high",
+                 "interval_method",
+                 "coverage",
+                 "files",
+                 "repetitions",
+                 "rank",
+                 "usd_per_hour",
+                 "price_origin",
+                 "price_source",
+                 "price_date",
+                 "per_dollar",
+                 "per_dollar_low",
+                 "per_dollar_high",
+                 "per_dollar_unit",
+                 "per_dollar_rank",
+                 "warnings"};
     using detail::fleet_csv_number;
     for (const auto& g : r.groups) {
         std::string warnings;
-        for (const auto& w : g.warnings) warnings += (warnings.empty() ? "" : "; ") + w;
-        const std::vector<std::string> head = {g.key, g.instance_type, g.region, g.market, g.architecture, g.cpu,
-                                               g.cpus ? std::to_string(g.cpus) : "", std::to_string(g.files.size())};
+        for (const auto& w : g.warnings)
+            warnings += (warnings.empty() ? "" : "; ") + w;
+        const std::vector<std::string> head = {g.key,
+                                               g.instance_type,
+                                               g.region,
+                                               g.market,
+                                               g.architecture,
+                                               g.cpu,
+                                               g.cpus ? std::to_string(g.cpus) : "",
+                                               std::to_string(g.files.size())};
         std::vector<std::string> price(4);
         if (g.price) {
-            price = {fleet_csv_number(g.price->entry.usd_per_hour), std::string(price_origin_name(g.price->origin)),
-                     g.price->entry.source, g.price->entry.effective_date};
+            price = {fleet_csv_number(g.price->entry.usd_per_hour),
+                     std::string(price_origin_name(g.price->origin)), g.price->entry.source,
+                     g.price->entry.effective_date};
         }
-        const auto row = [&](const std::string& kind, const std::string& id, const std::string& label,
-                             const std::string& unit, bool higher, const estimate& e, std::string files,
-                             const std::string& rank, const group_metric* m) {
+        const auto row = [&](const std::string& kind, const std::string& id,
+                             const std::string& label, const std::string& unit, bool higher,
+                             const estimate& e, std::string files, const std::string& rank,
+                             const group_metric* m) {
             std::vector<std::string> cells = head;
-            const std::vector<std::string> rest = {kind, id, label, unit, higher ? "true" : "false",
-                                                   fleet_csv_number(e.value), fleet_csv_number(e.low),
-                                                   fleet_csv_number(e.high), e.method, fleet_csv_number(e.coverage),
-                                                   std::move(files), std::to_string(e.count), rank};
+            const std::vector<std::string> rest = {kind,
+                                                   id,
+                                                   label,
+                                                   unit,
+                                                   higher ? "true" : "false",
+                                                   fleet_csv_number(e.value),
+                                                   fleet_csv_number(e.low),
+                                                   fleet_csv_number(e.high),
+                                                   e.method,
+                                                   fleet_csv_number(e.coverage),
+                                                   std::move(files),
+                                                   std::to_string(e.count),
+                                                   rank};
             cells.insert(cells.end(), rest.begin(), rest.end());
             cells.insert(cells.end(), price.begin(), price.end());
             if (m != nullptr && m->per_dollar) {
-                cells.insert(cells.end(), {fleet_csv_number(m->per_dollar->value), fleet_csv_number(m->per_dollar->low),
-                                           fleet_csv_number(m->per_dollar->high), m->per_dollar_unit,
-                                           m->per_dollar_rank > 0 ? std::to_string(m->per_dollar_rank) : ""});
+                cells.insert(
+                    cells.end(),
+                    {fleet_csv_number(m->per_dollar->value), fleet_csv_number(m->per_dollar->low),
+                     fleet_csv_number(m->per_dollar->high), m->per_dollar_unit,
+                     m->per_dollar_rank > 0 ? std::to_string(m->per_dollar_rank) : ""});
             } else {
                 cells.insert(cells.end(), 5, "");
             }
@@ -409,15 +475,16 @@ inline std::string fleet_csv(const fleet_report& r) {
             t.rows.push_back(std::move(cells));
         }
         for (const auto& m : g.metrics) {
-            row("metric", m.id, m.label, m.unit, m.higher_is_better, m.perf, std::to_string(m.files),
-                m.rank > 0 ? std::to_string(m.rank) : "", &m);
+            row("metric", m.id, m.label, m.unit, m.higher_is_better, m.perf,
+                std::to_string(m.files), m.rank > 0 ? std::to_string(m.rank) : "", &m);
         }
         for (const auto& q : g.fsync_latency) {
-            row("fsync_latency", q.label, "fdatasync 4 KiB " + q.label + " latency", "us", false, q.us, "", "", nullptr);
+            row("fsync_latency", q.label, "fdatasync 4 KiB " + q.label + " latency", "us", false,
+                q.us, "", "", nullptr);
         }
         for (const auto& p : g.stream_sweep) {
-            row("stream_sweep", "threads:" + std::to_string(p.threads), "STREAM triad (double), best", "GB/s", true,
-                p.gbps, "", "", nullptr);
+            row("stream_sweep", "threads:" + std::to_string(p.threads),
+                "STREAM triad (double), best", "GB/s", true, p.gbps, "", "", nullptr);
         }
     }
     return t.render(table_format::csv);
@@ -435,7 +502,8 @@ inline std::string render_fleet(const fleet_report& r, fleet_format f) {
         case fleet_format::json:
             // ASCII only: \uXXXX for the rest, so no control character or C1 code reaches a
             // terminal; bytes that are not UTF-8 become U+FFFD rather than an exception.
-            return fleet_to_json(r).dump(2, ' ', true, nlohmann::json::error_handler_t::replace) + "\n";
+            return fleet_to_json(r).dump(2, ' ', true, nlohmann::json::error_handler_t::replace) +
+                   "\n";
     }
     return "";
 }

@@ -14,7 +14,8 @@ namespace ec2bench::results {
 
 /// The report as an HTML page (a placeholder: the group count only).
 inline std::string render_html(const fleet_report& r) {
-    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ec2bench report</title>"
+    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ec2bench "
+           "report</title>"
            "</head><body><p>ec2bench report: " +
            std::to_string(r.groups.size()) + " groups</p></body></html>\n";
 }
