@@ -842,7 +842,8 @@ int main(int argc, char** argv) {
             "US dollars per hour of an instance type, in every region and market; repeatable, "
             "first "
             "in the lookup order (e.g. --price m7g.large=0.0816)")
-        ->type_name("TYPE=USD");
+        ->type_name("TYPE=USD")
+        ->allow_extra_args(false);  // one value per --price: `--price T=0.1 results/` keeps results/
     cli::add_text(
         *report, "--prices", rpa.prices_file,
         "prices CSV (instance_type,region,market,usd_per_hour,effective_date,source), e.g. from "

@@ -502,8 +502,11 @@ class Report(unittest.TestCase):
         c5 = self.group(json.loads(self.report("--format=json", f"--prices={prices}")), "c5.large")
         self.assertEqual((c5["price"]["origin"], c5["price"]["usd_per_hour"]), ("--prices", 0.09))
         self.assertEqual(c5["warnings"], [])
-        j = json.loads(self.report("--format=json", f"--prices={prices}", "--price", "c5.large=0.1",
-                                   "--price=m7g.large=0.2"))
+        # The inputs may follow --price VALUE: it takes one value.
+        r = run(["report", "--price", "c5.large=0.1", self.fleet, "--format=json", f"--prices={prices}",
+                 "--price=m7g.large=0.2"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        j = json.loads(r.stdout)
         c5 = self.group(j, "c5.large")
         self.assertEqual((c5["price"]["origin"], c5["price"]["usd_per_hour"]), ("--price", 0.1))
         self.assertEqual(self.group(j, "m7g.large")["price"]["usd_per_hour"], 0.2)
