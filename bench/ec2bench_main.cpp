@@ -4,7 +4,7 @@
 //   ec2bench probe [--include-identifiers]
 //   ec2bench compare BASE... NEW [--threshold=5%] [--alpha=A] [--format=...]
 //   ec2bench check FILE --slo 'BENCHMARK:METRIC<LIMIT'... [--strict]
-//   ec2bench report FILE|DIR... [--format=...] [--sort=COLUMN]
+//   ec2bench report FILE|DIR... [--group-by=...] [--price TYPE=USD] [--prices=FILE] [--format=...]
 //   ec2bench hlog FILE [--tag=T] [--csv] [--list-tags]
 #include "cli/cli.hpp"
 
@@ -12,6 +12,9 @@
 #include <ec2bench/gbench.hpp>
 #include <ec2bench/gbench/suite.hpp>
 #include <ec2bench/results.hpp>
+#include <ec2bench/results/fleet.hpp>
+#include <ec2bench/results/fleet_render.hpp>
+#include <ec2bench/results/html.hpp>
 
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
@@ -44,6 +47,10 @@ namespace {
 namespace eg = ec2bench::gbench;
 namespace rs = ec2bench::results;
 namespace sy = ec2bench::system;
+
+#ifndef EC2BENCH_PRICES_RELATIVE_DIR
+#define EC2BENCH_PRICES_RELATIVE_DIR "../share/ec2bench/prices"
+#endif
 
 /// One error line. Messages may quote what a file or a server said (an instance type, a
 /// benchmark name), so control characters are escaped; text already escaped stays as it is.
@@ -494,46 +501,149 @@ int cmd_check(const check_args& a) {
 struct report_args {
     std::vector<std::string> inputs;
     std::string format = "table";
-    std::string sort = "instance_type";
+    std::string sort;  ///< a headline id or instance_type; empty: the first metric
     std::string better;
+    std::string group_by = "instance_type";
+    std::string today;  ///< UTC, YYYY-MM-DD: the date of --price overrides and of stale prices
+    std::vector<rs::price_entry> overrides;  ///< --price, in order
+    std::string prices_file, spot_prices_file, region, out;
 };
+
+/// The bundled price snapshot: beside the installed executable (../share/ec2bench/prices/), else,
+/// for the executable of a build tree, in the source tree it was built from. Empty when neither.
+std::string bundled_prices_path() {
+    static const char* const name = "ec2-on-demand-us-east-1.csv";
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) return "";
+    const fs::path installed = exe.parent_path() / EC2BENCH_PRICES_RELATIVE_DIR / name;
+    if (fs::is_regular_file(installed, ec)) return installed.lexically_normal().string();
+#if defined(EC2BENCH_BUILD_BIN_DIR) && defined(EC2BENCH_SOURCE_PRICES_DIR)
+    if (fs::equivalent(exe.parent_path(), EC2BENCH_BUILD_BIN_DIR, ec) && !ec) {
+        const fs::path source = fs::path(EC2BENCH_SOURCE_PRICES_DIR) / name;
+        if (fs::is_regular_file(source, ec)) return source.string();
+    }
+#endif
+    return "";
+}
+
+/// Prints `text` on standard output, or writes it atomically to --out.
+int emit(const report_args& a, const std::string& text) {
+    if (a.out.empty()) {
+        std::fputs(text.c_str(), stdout);
+        return 0;
+    }
+    try {
+        rs::write_file_atomically(a.out, text);
+    } catch (const std::exception& e) {
+        return fail(std::string("report --out: ") + e.what());
+    }
+    return 0;
+}
 
 int cmd_report(const report_args& a) {
     if (a.format == "github-action-benchmark") {
         // One file, one direction: github-action-benchmark's customBiggerIsBetter or
         // customSmallerIsBetter tool reads the array this prints.
         if (a.better.empty()) {
-            return fail("report --format=github-action-benchmark: --better=bigger or --better=smaller is required "
-                        "(one direction per benchmark-action step)");
+            return fail(
+                "report --format=github-action-benchmark: --better=bigger or --better=smaller is "
+                "required "
+                "(one direction per benchmark-action step)");
         }
         if (a.inputs.size() != 1) {
             return fail("report --format=github-action-benchmark: expected one results file; got " +
                         std::to_string(a.inputs.size()));
         }
+        std::string text;
         try {
             const auto doc = rs::read_document(a.inputs.front());
-            std::puts(rs::github_action_benchmark(doc, rs::parse_better_direction(a.better)).dump(2).c_str());
+            text = rs::github_action_benchmark(doc, rs::parse_better_direction(a.better)).dump(2) +
+                   "\n";
         } catch (const std::exception& e) {
             return fail(e.what());
         }
-        return 0;
+        return emit(a, text);
     }
-    if (!a.better.empty()) return fail("report: --better goes with --format=github-action-benchmark");
-    const rs::table_format tf = rs::parse_table_format(a.format);
+    if (!a.better.empty())
+        return fail("report: --better goes with --format=github-action-benchmark");
+
+    rs::fleet_options o;
+    o.grouping = rs::parse_group_by(a.group_by);
+    o.region = a.region;
+    o.today = a.today;
+    o.sort_by = a.sort;
+    o.prices.overrides = a.overrides;
+    try {
+        if (!a.prices_file.empty()) o.prices.prices_file = rs::load_price_csv(a.prices_file);
+        if (!a.spot_prices_file.empty())
+            o.prices.spot_prices = rs::load_spot_price_history(a.spot_prices_file);
+        const std::string bundled = bundled_prices_path();
+        if (!bundled.empty()) o.prices.bundled = rs::load_price_csv(bundled);
+    } catch (const std::exception& e) {
+        return fail(e.what());
+    }
+
     const auto files = rs::expand_inputs(a.inputs);
-    if (files.empty()) return fail("report: no results files given (name files or directories of *.json)");
-    std::vector<rs::report_row> rows;
-    int bad = 0;
-    for (const auto& f : files) {
-        try {
-            rows.push_back(rs::report_row_of(f, rs::read_document(f)));
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "ec2bench: skipped: %s\n", rs::escape_controls(e.what()).c_str());
-            ++bad;
+    if (files.empty())
+        return fail("report: no results files given (name files or directories of *.json)");
+    // Read and summarised on every CPU: parsing JSON is most of a report's time, and only the
+    // summaries (facts and values) are kept, not the documents.
+    std::vector<std::optional<rs::fleet_file>> summaries(files.size());
+    std::vector<std::string> errors(files.size());
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+        for (std::size_t i = next++; i < files.size(); i = next++) {
+            try {
+                summaries[i] = rs::summarize_fleet_file(files[i], rs::read_document(files[i]));
+            } catch (const std::exception& e) {
+                errors[i] = e.what();
+            }
+        }
+    };
+    const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1,
+                                                        std::min<std::size_t>(files.size(), 16));
+    std::vector<std::thread> team;
+    for (std::size_t t = 1; t < threads; ++t)
+        team.emplace_back(work);
+    work();
+    for (auto& t : team)
+        t.join();
+
+    std::vector<rs::fleet_file> read;
+    std::vector<std::string> skipped;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        if (summaries[i]) {
+            read.push_back(std::move(*summaries[i]));
+        } else {
+            std::fprintf(stderr, "ec2bench: skipped: %s\n", rs::escape_controls(errors[i]).c_str());
+            skipped.push_back(errors[i]);
         }
     }
-    std::fputs(rs::report_table(rows, a.sort).render(tf).c_str(), stdout);
-    return bad != 0 ? 2 : 0;  // a file that is not a results file is bad input
+    if (read.empty()) {
+        return fail("report: no results file could be read (" + std::to_string(files.size()) +
+                    " given)");
+    }
+    rs::fleet_report report;
+    try {
+        report = rs::build_fleet_report(read, o);
+    } catch (const std::exception& e) {
+        return fail(e.what());
+    }
+    report.skipped = std::move(skipped);
+    if (!o.prices.bundled) {
+        report.warnings.push_back(
+            "the bundled price snapshot was not found (expected in " +
+            std::string(EC2BENCH_PRICES_RELATIVE_DIR) +
+            " beside the executable): prices only from --price, --prices and --spot-prices");
+    }
+    const std::string text = a.format == "html"
+                                 ? rs::render_html(report)
+                                 : rs::render_fleet(report, rs::parse_fleet_format(a.format));
+    const int rc = emit(a, text);
+    if (rc != 0) return rc;
+    return report.skipped.empty() ? 0 : 2;  // a file that is not a results file is bad input
 }
 
 // --- hlog -----------------------------------------------------------------------------------
@@ -698,20 +808,72 @@ int main(int argc, char** argv) {
                   "objective that cannot be judged.");
 
     report_args rpa;
-    auto* report = app.add_subcommand("report", "one row per results file, with the headline numbers");
+    rpa.today = rs::utc_now_iso8601().substr(0, 10);
+    auto* report = app.add_subcommand(
+        "report",
+        "pools results files by instance type: medians with 95% intervals, ranks with ties, "
+        "prices and performance per dollar (docs/report.md)");
     report->add_option("inputs", rpa.inputs, "results files, or directories of *.json")->required();
-    cli::add_choice(*report, "--format", rpa.format, {"table", "markdown", "csv", "github-action-benchmark"},
-                    "output format; github-action-benchmark prints that action's custom JSON for "
-                    "one file and one --better direction (default: table)");
+    cli::add_choice(
+        *report, "--format", rpa.format,
+        {"table", "markdown", "csv", "json", "html", "github-action-benchmark"},
+        "output format: html is one self-contained page; github-action-benchmark prints that "
+        "action's custom JSON for one file and one --better direction (default: table)");
     cli::add_choice(*report, "--better", rpa.better, {"bigger", "smaller"},
                     "with --format=github-action-benchmark: the metrics where bigger (rates) or "
                     "smaller (latencies, times) is better");
-    report->footer("Exit status: 0 every file read, 2 bad flags or a file that is not a results file "
-                   "(the others are still reported).");
+    cli::add_choice(
+        *report, "--group-by", rpa.group_by, {"instance_type", "cpu", "file"},
+        "what is pooled: files of one instance type (off EC2: of one CPU model and logical "
+        "CPU count), of one CPU, or each file alone (default: instance_type)");
+    // Repeatable: a vector option, since cli::add_value's callback sees only one of several values.
+    report
+        ->add_option_function<std::vector<std::string>>(
+            "--price",
+            [&](const std::vector<std::string>& values) {
+                for (const auto& v : values) {
+                    try {
+                        rpa.overrides.push_back(rs::parse_price_override(v, rpa.today));
+                    } catch (const std::invalid_argument& e) {
+                        throw CLI::ValidationError(e.what());
+                    }
+                }
+            },
+            "US dollars per hour of an instance type, in every region and market; repeatable, "
+            "first "
+            "in the lookup order (e.g. --price m7g.large=0.0816)")
+        ->type_name("TYPE=USD")
+        ->allow_extra_args(false);  // one value per --price: `--price T=0.1 results/` keeps results/
+    cli::add_text(
+        *report, "--prices", rpa.prices_file,
+        "prices CSV (instance_type,region,market,usd_per_hour,effective_date,source), e.g. from "
+        "scripts/ec2-prices; second in the lookup order",
+        "FILE");
+    cli::add_text(
+        *report, "--spot-prices", rpa.spot_prices_file,
+        "JSON of aws ec2 describe-spot-price-history --product-descriptions Linux/UNIX, reduced "
+        "to medians; third in the lookup order, before the bundled on-demand snapshot",
+        "FILE");
+    cli::add_value(*report, "--region", "R",
+                   "the region of results files that record none (default: none)",
+                   [&](const std::string& v) {
+                       if (!rs::detail::valid_region(v)) {
+                           throw cli::usage_error("--region=" + rs::quote_for_message(v) +
+                                                  ": expected a region such as us-east-1");
+                       }
+                       rpa.region = v;
+                   });
+    cli::add_text(*report, "--out", rpa.out,
+                  "write the report to FILE (atomically) instead of standard output", "FILE");
+    report->footer(
+        "Exit status: 0 every file read, 2 bad flags or a file that is not a results file "
+        "(the others are still reported).");
     std::vector<std::string> sort_columns{"instance_type"};
-    for (const auto& c : rs::report_columns()) sort_columns.push_back(c.first);
-    cli::add_choice(*report, "--sort", rpa.sort, sort_columns,
-                    "column to sort by, best first (default: instance_type)");
+    for (const auto& c : rs::report_columns())
+        sort_columns.push_back(c.first);
+    cli::add_choice(
+        *report, "--sort", rpa.sort, sort_columns,
+        "order of the groups: by rank in a metric, or by name (default: the first metric)");
 
     hlog_args ha;
     auto* hlog = app.add_subcommand(

@@ -192,13 +192,15 @@ class Run(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
 
     def test_report(self):
-        r = run(["report", self.dir, "--format=csv"])
+        # One file per group: a real run's headlines, off EC2 (grouped by CPU), without a price.
+        r = run(["report", self.dir, "--format=json", "--group-by=file"])
         self.assertEqual(r.returncode, 0, r.stderr)
-        lines = r.stdout.splitlines()
-        self.assertEqual(lines[0], "file,instance,zone,arch,cpu,cpus,triad GB/s,primes/s 1T (M),"
-                                   "primes/s all (M),fdatasync IOPS,fdatasync p99 us,hist record ns")
-        self.assertEqual(len(lines), 2)
-        self.assertTrue(lines[1].startswith("quick.json,-,-,"))
+        j = json.loads(r.stdout)
+        self.assertEqual([g["key"] for g in j["groups"]], [self.out])
+        ids = [m["id"] for m in j["groups"][0]["metrics"]]
+        self.assertEqual(ids, ["fdatasync_iops", "fdatasync_p99_us", "histogram_record_ns"])
+        self.assertEqual(j["groups"][0]["metrics"][0]["repetitions"], 5)
+        self.assertIn("no price: no instance type (not run on EC2)", j["groups"][0]["warnings"])
 
 
 class OutDirectory(unittest.TestCase):
@@ -411,6 +413,202 @@ class BadInput(unittest.TestCase):
         r = run(["compare", "a.json"])
         self.assertEqual(r.returncode, 2)
         self.assertEqual(r.stderr, "ec2bench: compare: expected two results files, BASE and NEW; got 1\n")
+
+
+def fleet_file(path, itype="c5.large", region="us-east-1", triad=(), iops=(), market=None, kernel="6.1.0",
+               cpu="Intel(R) Xeon(R) Platinum 8275CL CPU @ 3.00GHz"):
+    """A results file with known repetition values: STREAM triad best GB/s and fdatasync IOPS."""
+    def it(name, i, n, **counters):
+        r = {"name": name, "run_name": name, "run_type": "iteration", "repetitions": n,
+             "repetition_index": i, "threads": 1, "iterations": 1, "real_time": 1000.0,
+             "cpu_time": 1000.0, "time_unit": "ms"}
+        r.update(counters)
+        return r
+    triad_name = "stream/triad/double/iterations:1/manual_time"
+    fsync_name = "fsync/fdatasync/4096/append/iterations:1/manual_time"
+    runs = [it(triad_name, i, len(triad), best_bytes_per_second=v * 1e9) for i, v in enumerate(triad)]
+    runs += [it(fsync_name, i, len(iops), items_per_second=v, p50_us=100.0 + i, p95_us=200.0 + i,
+                p99_us=300.0 + i, p999_us=400.0 + i) for i, v in enumerate(iops)]
+    fact = lambda v: {"value": v, "source": "imdsv2"} if v else None  # noqa: E731
+    doc = {"context": {"json_schema_version": 1}, "benchmarks": runs,
+           "ec2bench": {"schema_version": 2, "version": "0.1.0", "started_at": "2026-12-01T10:00:00Z",
+                        "complete": True,
+                        "host": {"architecture": "x86_64", "cpu_model": cpu, "logical_cpus": 2, "kernel": kernel},
+                        "ec2": {"on_ec2": bool(itype), "instance_type": fact(itype), "region": fact(region),
+                                "market": fact(market)},
+                        "benchmarks": {}}}
+    with open(path, "w") as f:
+        json.dump(doc, f)
+    return path
+
+
+class Report(unittest.TestCase):
+    """ec2bench report on synthetic files: pooling, ranks, the price lookup through the command
+    line and the bundled snapshot, every format, --out, and the error lines."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="ec2bench-report-")
+        cls.fleet = os.path.join(cls.dir, "fleet")
+        os.mkdir(cls.fleet)
+        f = lambda name: os.path.join(cls.fleet, name)  # noqa: E731
+        # c5.large: two files, 12 values 10..21 (median 15.5, interval [12, 19]); m7g.large: two
+        # files, 30..39 ([31, 38]): wholly better, rank 1.
+        fleet_file(f("c5-1.json"), "c5.large", triad=[10, 11, 12, 13, 14, 15], iops=[1000] * 6)
+        fleet_file(f("c5-2.json"), "c5.large", triad=[16, 17, 18, 19, 20, 21], iops=[1000] * 6)
+        fleet_file(f("m7g-1.json"), "m7g.large", triad=[30, 31, 32, 33, 34], iops=[900] * 5)
+        fleet_file(f("m7g-2.json"), "m7g.large", triad=[35, 36, 37, 38, 39], iops=[900] * 5)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def report(self, *args):
+        r = run(["report", self.fleet, *args])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")
+        return r.stdout
+
+    def group(self, j, key):
+        return next(g for g in j["groups"] if g["key"] == key)
+
+    def test_pooled_and_ranked(self):
+        j = json.loads(self.report("--format=json"))
+        self.assertEqual([g["key"] for g in j["groups"]], ["m7g.large", "c5.large"])
+        c5 = self.group(j, "c5.large")
+        self.assertEqual(c5["files"], [os.path.join(self.fleet, "c5-1.json"), os.path.join(self.fleet, "c5-2.json")])
+        triad = c5["metrics"][0]
+        self.assertEqual(triad["id"], "triad_gbps")
+        self.assertEqual((triad["median"]["value"], triad["median"]["low"], triad["median"]["high"]), (15.5, 12, 19))
+        self.assertEqual((triad["files"], triad["repetitions"], triad["rank"]), (2, 12, 2))
+        self.assertEqual(self.group(j, "m7g.large")["metrics"][0]["rank"], 1)
+        # The IOPS are equal within each type and overlap nowhere: ranks 1 and 2.
+        self.assertEqual(c5["metrics"][1]["rank"], 1)
+        self.assertEqual([q["label"] for q in c5["fsync_latency"]], ["p50", "p95", "p99", "p99.9"])
+
+        text = self.report()
+        self.assertIn("STREAM triad (double), best, GB/s (higher is better)\n", text)
+        self.assertRegex(text, r"\n   2  c5\.large     15\.5  \[12\.0, 19\.0\]      2    12   0\.085 ")
+
+    def test_prices_in_order_of_the_flags(self):
+        # No flag: the bundled snapshot, found beside the executable or in the source tree.
+        c5 = self.group(json.loads(self.report("--format=json")), "c5.large")
+        self.assertEqual((c5["price"]["origin"], c5["price"]["usd_per_hour"]), ("bundled", 0.085))
+        self.assertEqual(c5["metrics"][0]["per_dollar"]["median"]["value"], 15.5 / 0.085)
+        prices = os.path.join(self.dir, "prices.csv")
+        with open(prices, "w") as f:
+            f.write("instance_type,region,market,usd_per_hour,effective_date,source\n"
+                    "c5.large,us-east-1,on-demand,0.09,2099-01-01,negotiated\n")
+        c5 = self.group(json.loads(self.report("--format=json", f"--prices={prices}")), "c5.large")
+        self.assertEqual((c5["price"]["origin"], c5["price"]["usd_per_hour"]), ("--prices", 0.09))
+        self.assertEqual(c5["warnings"], [])
+        # The inputs may follow --price VALUE: it takes one value.
+        r = run(["report", "--price", "c5.large=0.1", self.fleet, "--format=json", f"--prices={prices}",
+                 "--price=m7g.large=0.2"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        j = json.loads(r.stdout)
+        c5 = self.group(j, "c5.large")
+        self.assertEqual((c5["price"]["origin"], c5["price"]["usd_per_hour"]), ("--price", 0.1))
+        self.assertEqual(self.group(j, "m7g.large")["price"]["usd_per_hour"], 0.2)
+        spot = os.path.join(self.dir, "spot.json")
+        with open(spot, "w") as f:
+            json.dump({"SpotPriceHistory": [
+                {"AvailabilityZone": "us-east-1a", "InstanceType": "c5.large", "ProductDescription": "Linux/UNIX",
+                 "SpotPrice": "0.031000", "Timestamp": "2099-01-01T00:00:00+00:00"}]}, f)
+        c5 = self.group(json.loads(self.report("--format=json", f"--spot-prices={spot}")), "c5.large")
+        self.assertEqual((c5["price"]["origin"], c5["price"]["market"]), ("--spot-prices", "spot"))
+
+    def test_region_market_and_warnings(self):
+        other = os.path.join(self.dir, "other")
+        os.makedirs(other, exist_ok=True)
+        fleet_file(os.path.join(other, "a.json"), "c5.large", region=None, triad=list(range(6)))
+        fleet_file(os.path.join(other, "b.json"), "c5.xlarge", region="eu-west-1", triad=list(range(6)))
+        fleet_file(os.path.join(other, "c.json"), "c5.2xlarge", market="spot", triad=list(range(6)))
+        r = run(["report", other, "--format=json", "--region=us-east-1"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        j = json.loads(r.stdout)
+        a = self.group(j, "c5.large")
+        self.assertTrue(a["region_from_flag"])
+        self.assertEqual(a["price"]["usd_per_hour"], 0.085)
+        self.assertIn("no price for c5.xlarge in eu-west-1 (pass --price c5.xlarge=USD or --prices=FILE)",
+                      self.group(j, "c5.xlarge")["warnings"])
+        self.assertIn("no spot price for c5.2xlarge in us-east-1 (pass --price c5.2xlarge=USD or --prices=FILE)",
+                      self.group(j, "c5.2xlarge")["warnings"])
+        # The bundled prices are dated 2026-01-19: older than 180 days from mid-July 2026 on.
+        self.assertTrue(any(w.startswith("the price of c5.large (bundled, 2026-01-19) is ") for w in a["warnings"]))
+        text = run(["report", other]).stdout
+        self.assertIn("\nwarnings\n", text)
+        self.assertIn("c5.xlarge   no price for c5.xlarge in eu-west-1", text)
+
+    def test_group_by_and_formats(self):
+        j = json.loads(self.report("--format=json", "--group-by=file"))
+        self.assertEqual(len(j["groups"]), 4)
+        self.assertEqual(j["group_by"], "file")
+        j = json.loads(self.report("--format=json", "--group-by=cpu"))
+        self.assertEqual(len(j["groups"]), 1)  # both types have the same CPU model here
+        self.assertEqual(j["groups"][0]["key"], "Intel(R) Xeon(R) Platinum 8275CL CPU @ 3.00GHz x 2")
+        csv = self.report("--format=csv").splitlines()
+        self.assertTrue(csv[0].startswith("group,instance_type,region,market,architecture,cpu,cpus,group_files,kind,"))
+        self.assertIn("c5.large,c5.large,us-east-1,,x86_64,Intel(R) Xeon(R) Platinum 8275CL CPU @ 3.00GHz,2,2,metric,"
+                      "triad_gbps,\"STREAM triad (double), best\",GB/s,true,15.5,12,19,order statistics,", "\n".join(csv))
+        self.assertIn("\n### STREAM triad (double), best, GB/s (higher is better)\n\n| rank |",
+                      self.report("--format=markdown"))
+        self.assertTrue(self.report("--format=html").startswith("<!DOCTYPE html>"))
+        self.assertEqual([g["key"] for g in json.loads(self.report("--format=json", "--sort=instance_type"))["groups"]],
+                         ["c5.large", "m7g.large"])
+
+    def test_out_is_written_atomically(self):
+        out = os.path.join(self.dir, "out", "report.json")
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        self.assertEqual(self.report("--format=json", f"--out={out}"), "")
+        with open(out) as f:
+            self.assertEqual(json.load(f)["ec2bench_report"], 1)
+        self.assertEqual(os.listdir(os.path.dirname(out)), ["report.json"])
+        r = run(["report", self.fleet, "--out=/nonexistent-ec2bench/r.txt"])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stdout, "")
+        self.assertEqual(r.stderr, "ec2bench: report --out: cannot write '/nonexistent-ec2bench/r.txt': cannot "
+                                   "create a temporary file in '/nonexistent-ec2bench' (the directory does not "
+                                   "exist): No such file or directory\n")
+
+    def test_error_lines(self):
+        bad_csv = os.path.join(self.dir, "bad.csv")
+        with open(bad_csv, "w") as f:
+            f.write("instance_type,region,market,usd_per_hour,effective_date,source\n"
+                    "c5.large,us-east-1,ondemand,0.085,2026-01-19,aws\n")
+        not_json = os.path.join(self.dir, "spot.txt")
+        with open(not_json, "w") as f:
+            f.write("SpotPriceHistory")
+        garbage = os.path.join(self.dir, "garbage.json")
+        with open(garbage, "w") as f:
+            f.write("[1,")
+        cases = [
+            (["--group-by=type"], "ec2bench: --group-by=type: expected instance_type, cpu or file (see --help)\n"),
+            (["--price", "m7g=0.08"], "ec2bench: --price 'm7g=0.08': 'm7g' is not an instance type such as m7g.large (see --help)\n"),
+            (["--price=m7g.large=$1"], "ec2bench: --price 'm7g.large=$1': '$1' is not a price in US dollars per hour "
+                                       "such as 0.0816 (see --help)\n"),
+            (["--region=us_east_1"], "ec2bench: --region=us_east_1: expected a region such as us-east-1 (see --help)\n"),
+            (["--format=pdf"], "ec2bench: --format=pdf: expected table, markdown, csv, json, html or "
+                               "github-action-benchmark (see --help)\n"),
+            ([f"--prices={self.dir}/missing.csv"], f"ec2bench: {self.dir}/missing.csv: cannot open the prices file\n"),
+            ([f"--prices={bad_csv}"], f"ec2bench: {bad_csv}:2: market 'ondemand': expected on-demand or spot\n"),
+            (["--better=bigger"], "ec2bench: report: --better goes with --format=github-action-benchmark\n"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                r = run(["report", self.fleet] + args)
+                self.assertEqual((r.returncode, r.stderr, r.stdout), (2, message, ""))
+        r = run(["report", self.fleet, f"--spot-prices={not_json}"])
+        self.assertEqual(r.returncode, 2)
+        self.assertTrue(r.stderr.startswith(f"ec2bench: {not_json}: not JSON ("), r.stderr)
+        r = run(["report", garbage])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr.splitlines()[-1], "ec2bench: report: no results file could be read (1 given)")
+        # One bad file among good ones: reported, listed, exit 2.
+        r = run(["report", self.fleet, garbage])
+        self.assertEqual(r.returncode, 2)
+        self.assertTrue(r.stderr.startswith(f"ec2bench: skipped: {garbage} is not valid JSON"), r.stderr)
+        self.assertIn("(skipped)", r.stdout)
 
 
 class FakeImds(http.server.BaseHTTPRequestHandler):

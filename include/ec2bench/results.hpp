@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // ec2bench: layers 1-4, adding the results file, comparison, the regression gate, service-level
-// objectives, tables and HdrHistogram's formats. Link ec2bench::gbench.
+// objectives, the fleet report, tables and HdrHistogram's formats. Link ec2bench::gbench.
 #ifndef EC2BENCH_RESULTS_HPP
 #define EC2BENCH_RESULTS_HPP
 
@@ -10,9 +10,12 @@
 #include <ec2bench/results/compare.hpp>
 #include <ec2bench/results/document.hpp>
 #include <ec2bench/results/extras.hpp>
+#include <ec2bench/results/fleet.hpp>
+#include <ec2bench/results/fleet_render.hpp>
 #include <ec2bench/results/gate.hpp>
 #include <ec2bench/results/github_action_benchmark.hpp>
 #include <ec2bench/results/hdr.hpp>
+#include <ec2bench/results/html.hpp>
 #include <ec2bench/results/metrics.hpp>
 #include <ec2bench/results/prices.hpp>
 #include <ec2bench/results/report.hpp>
