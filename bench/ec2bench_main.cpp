@@ -796,10 +796,9 @@ int main(int argc, char** argv) {
     auto* check = app.add_subcommand("check", "service-level objectives: checks a results file's "
                                               "medians against limits");
     check->add_option("file", cka.file, "the results file");
-    cli::add_value(*check, "--slo", "'BENCHMARK:METRIC<LIMIT'",
-                   "an objective, repeatable: <, <=, > or >=; e.g. 'fsync/fdatasync/4096/append:p99_us<2000'",
-                   [&](const std::string& v) { cka.slos.push_back(v); })
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cli::add_repeated(*check, "--slo", "'BENCHMARK:METRIC<LIMIT'",
+                      "an objective, repeatable: <, <=, > or >=; e.g. 'fsync/fdatasync/4096/append:p99_us<2000'",
+                      [&](const std::string& v) { cka.slos.push_back(v); });
     check->add_flag("--strict", cka.strict,
                     "the whole 95% interval of the median must meet the limit, not only the median");
     cli::add_choice(*check, "--format", cka.format, {"table", "markdown", "csv", "json"},
@@ -826,24 +825,10 @@ int main(int argc, char** argv) {
         *report, "--group-by", rpa.group_by, {"instance_type", "cpu", "file"},
         "what is pooled: files of one instance type (off EC2: of one CPU model and logical "
         "CPU count), of one CPU, or each file alone (default: instance_type)");
-    // Repeatable: a vector option, since cli::add_value's callback sees only one of several values.
-    report
-        ->add_option_function<std::vector<std::string>>(
-            "--price",
-            [&](const std::vector<std::string>& values) {
-                for (const auto& v : values) {
-                    try {
-                        rpa.overrides.push_back(rs::parse_price_override(v, rpa.today));
-                    } catch (const std::invalid_argument& e) {
-                        throw CLI::ValidationError(e.what());
-                    }
-                }
-            },
-            "US dollars per hour of an instance type, in every region and market; repeatable, "
-            "first "
-            "in the lookup order (e.g. --price m7g.large=0.0816)")
-        ->type_name("TYPE=USD")
-        ->allow_extra_args(false);  // one value per --price: `--price T=0.1 results/` keeps results/
+    cli::add_repeated(*report, "--price", "TYPE=USD",
+                      "US dollars per hour of an instance type, in every region and market; "
+                      "repeatable, first in the lookup order (e.g. --price m7g.large=0.0816)",
+                      [&](const std::string& v) { rpa.overrides.push_back(rs::parse_price_override(v, rpa.today)); });
     cli::add_text(
         *report, "--prices", rpa.prices_file,
         "prices CSV (instance_type,region,market,usd_per_hour,effective_date,source), e.g. from "

@@ -181,6 +181,12 @@ class Run(unittest.TestCase):
         r = run(["check", self.out, "--slo", f"{name}:items_per_second>1e15"])
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         self.assertIn("violated", r.stdout)
+        # Every --slo counts, not only the first: the second one here is violated.
+        r = run(["check", self.out, "--slo", f"{name}:items_per_second>1", "--slo", f"{name}:items_per_second>1e15"])
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        r = run(["check", self.out, "--slo", f"{name}:items_per_second>1", "--slo", "garbage"])
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertTrue(r.stderr.startswith("ec2bench: check: --slo 'garbage'") or "garbage" in r.stderr, r.stderr)
         r = run(["check", self.out])
         self.assertEqual((r.returncode, r.stderr),
                          (2, "ec2bench: check: expected at least one --slo 'BENCHMARK:METRIC<LIMIT'\n"))

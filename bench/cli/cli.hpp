@@ -217,6 +217,31 @@ inline CLI::Option* add_value(CLI::App& app, const std::string& name, const std:
     return o;
 }
 
+/// A repeatable option: `set` is called for every occurrence, in order (`--slo A --slo B`). Each
+/// occurrence takes exactly one value, so `--price T=0.1 results/` leaves results/ to the
+/// positional arguments. (add_value's TakeLast, or a string callback with TakeAll, would see only
+/// one of several values.)
+inline CLI::Option* add_repeated(CLI::App& app, const std::string& name, const std::string& metavar,
+                                 const std::string& help, std::function<void(const std::string&)> set) {
+    auto* o = app.add_option_function<std::vector<std::string>>(
+        name,
+        [set = std::move(set)](const std::vector<std::string>& values) {
+            for (const auto& v : values) {
+                try {
+                    set(v);
+                } catch (const std::logic_error& e) {
+                    throw CLI::ValidationError(e.what());
+                } catch (const usage_error& e) {
+                    throw CLI::ValidationError(e.what());
+                }
+            }
+        },
+        help);
+    o->type_name(metavar);
+    o->allow_extra_args(false);
+    return o;
+}
+
 /// "--name=VALUE: ..." for messages.
 inline std::string flag_value(const std::string& name, const std::string& value) {
     return name + "=" + value;

@@ -167,3 +167,19 @@ TEST_CASE("run_benchmarks: 0 when all ran, 1 when one failed, 2 when the filter 
     CHECK(run("cli_test/") == 1);
     CHECK(run("cli_test/nothing") == 2);
 }
+
+TEST_CASE("a repeatable option sees every occurrence, one value each, and names a bad one") {
+    CLI::App app("test", "prog");
+    std::vector<std::string> seen, inputs;
+    cli::add_repeated(app, "--slo", "SLO", "objective", [&](const std::string& v) {
+        if (v == "garbage") throw std::invalid_argument("--slo 'garbage': expected BENCHMARK:METRIC<LIMIT");
+        seen.push_back(v);
+    });
+    app.add_option("inputs", inputs, "files");
+    CHECK(parse(app, {"--slo", "a<1", "--slo=b<2", "results/", "--slo", "c<3"}).first == -1);
+    CHECK(seen == std::vector<std::string>{"a<1", "b<2", "c<3"});
+    CHECK(inputs == std::vector<std::string>{"results/"});
+    seen.clear();
+    CHECK(parse(app, {"--slo", "a<1", "--slo", "garbage"}) ==
+          std::pair<int, std::string>{2, "prog: --slo 'garbage': expected BENCHMARK:METRIC<LIMIT (see --help)\n"});
+}
