@@ -29,6 +29,7 @@
 
 namespace ec2bench::fsync_io::detail {
 
+// Where they were before the storage probe moved to detail/ (tests and users name them so).
 using ec2bench::detail::filesystem_name;
 using ec2bench::detail::kernel_interface;
 

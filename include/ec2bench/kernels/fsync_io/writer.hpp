@@ -74,7 +74,7 @@ struct writer {
                                       "log (dmesg) and the device");
             }
             if (out_of_space_errno(e)) {
-                space_context c = space(e);
+                space_context c = space();
                 c.call = call;
                 throw out_of_space(e, space_step::sync, c);
             }
@@ -123,7 +123,7 @@ struct writer {
                                   ") does not support fallocate (EOPNOTSUPP): use prepare "
                                   "append or overwrite");
         }
-        if (out_of_space_errno(e)) throw out_of_space(e, space_step::preallocate, space(e));
+        if (out_of_space_errno(e)) throw out_of_space(e, space_step::preallocate, space());
         if (e == EFBIG) {
             throw io_error(e, "fsync_io: cannot preallocate " + std::to_string(p.file_bytes) +
                                   " bytes in " + where +
@@ -133,7 +133,8 @@ struct writer {
     }
 
 private:
-    space_context space(int) const {
+    /// What out_of_space() says about this run at this point.
+    space_context space() const {
         space_context c;
         c.where = where;
         c.file_bytes = p.file_bytes;
@@ -145,7 +146,7 @@ private:
     io_error write_error(int e, std::uint64_t at, off_t offset) const {
         const std::string after = " after " + std::to_string(written_ops) + " of " +
                                   std::to_string(p.total_ops) + " writes";
-        if (out_of_space_errno(e)) return out_of_space(e, space_step::write, space(e));
+        if (out_of_space_errno(e)) return out_of_space(e, space_step::write, space());
         if (e == EFBIG) {
             return io_error(e, "fsync_io: file too large at " + std::to_string(at) + " bytes in " +
                                    where +
