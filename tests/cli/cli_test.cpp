@@ -61,7 +61,9 @@ TEST_CASE("counts and sizes: notations, ranges, the last one wins") {
             {{"--limit"}, "prog: --limit: 1 required N missing (see --help)\n"},
             {{"--limitless=1"}, "prog: The following argument was not expected: --limitless=1 (see --help)\n"},
         };
-        for (const auto& [args, message] : cases) {
+        for (const auto& c : cases) {  // no structured binding: CAPTURE's lambda (clang 14)
+            const auto& args = c.first;
+            const auto& message = c.second;
             CAPTURE(args.front());
             const auto [rc, text] = parse(app, args);
             CHECK(rc == 2);
@@ -114,7 +116,9 @@ TEST_CASE("Google Benchmark's flags are checked before it acts on them") {
          "--benchmark_out=/nonexistent-ec2bench-dir/x.json: directory '/nonexistent-ec2bench-dir' does not exist"},
         {"--benchmark_out=", "--benchmark_out=: expected a file name"},
     };
-    for (const auto& [flag, message] : refused) {
+    for (const auto& r : refused) {  // no structured binding: CAPTURE's lambda (clang 14)
+        const auto& flag = r.first;
+        const auto& message = r.second;
         CAPTURE(flag);
         CHECK_THROWS_WITH_AS(cli::check_gbench_flags({flag}), message.c_str(), cli::usage_error);
     }
