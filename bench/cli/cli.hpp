@@ -10,8 +10,9 @@
 
 #include "parse.hpp"
 
+#include <ec2bench/detail/bytes_text.hpp>
+#include <ec2bench/detail/meminfo.hpp>
 #include <ec2bench/gbench/compat.hpp>
-#include <ec2bench/kernels/stream.hpp>
 
 #include <CLI/CLI.hpp>
 #include <benchmark/benchmark.h>
@@ -498,24 +499,14 @@ inline int run_executable(CLI::App& app, int argc, char** argv, const std::funct
 // --- limits ---------------------------------------------------------------------------------
 
 /// /proc/meminfo's MemAvailable in bytes, or 0 when unknown (then memory is not a limit here;
-/// the allocation itself still fails cleanly). STREAM's own reader, so that the flag and the
-/// kernel judge memory the same way.
+/// the allocation itself still fails cleanly). The library's one reader, so that the flag and
+/// the kernel judge memory the same way.
 inline std::uint64_t mem_available_bytes(const std::string& meminfo = "/proc/meminfo") {
-    return ec2bench::stream::machine::read_mem_available(meminfo);
+    return ec2bench::detail::mem_available_bytes(meminfo);
 }
 
-/// "21.9 GiB".
-inline std::string bytes_text(double b) {
-    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-    int u = 0;
-    while (b >= 1024 && u < 6) {
-        b /= 1024;
-        ++u;
-    }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", b, units[u]);
-    return buf;
-}
+/// "21.9 GiB": the library's one formatter (ec2bench::detail::bytes_text).
+inline std::string bytes_text(double b) { return ec2bench::detail::bytes_text(b); }
 
 /// The most items of `item_bytes` each that `copies` arrays may hold in the available memory,
 /// or `fallback` when MemAvailable is unknown.

@@ -13,6 +13,7 @@
 #include <ec2bench/clock.hpp>
 #include <ec2bench/do_not_optimize.hpp>
 #include <ec2bench/stats/histogram.hpp>
+#include <ec2bench/stats/quantile.hpp>
 #include <ec2bench/stats/summary.hpp>
 
 #include <algorithm>
@@ -181,8 +182,7 @@ clock_overhead measure_clock_with(Clock& clock) {
         d[static_cast<std::size_t>(i)] = t1 - t0;
     }
     clock_overhead o;
-    std::nth_element(d.begin(), d.begin() + n / 2, d.end());
-    o.empty_region_ns = d[n / 2];
+    o.empty_region_ns = static_cast<std::uint64_t>(stats::median(d));  // n odd: one of d
     // The median of 51 runs of 100 reads: one preemption would swamp a mean of them all.
     std::vector<double> per_read(51);
     for (auto& v : per_read) {
@@ -192,8 +192,7 @@ clock_overhead measure_clock_with(Clock& clock) {
             last = clock.now();
         v = static_cast<double>(last - t0) / 100.0;
     }
-    std::nth_element(per_read.begin(), per_read.begin() + 25, per_read.end());
-    o.read_ns = per_read[25];
+    o.read_ns = stats::median(per_read);
     std::uint64_t best = std::numeric_limits<std::uint64_t>::max();
     for (int i = 0; i < 20; ++i) {
         const std::uint64_t a = clock.now();

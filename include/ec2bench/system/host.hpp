@@ -10,6 +10,7 @@
 #define EC2BENCH_SYSTEM_HOST_HPP
 
 #include <ec2bench/detail/cpu_caches.hpp>
+#include <ec2bench/detail/meminfo.hpp>
 #include <ec2bench/detail/thread_team.hpp>
 
 #include <sys/utsname.h>
@@ -183,17 +184,6 @@ inline std::string bracketed(const std::string& s) {
     return s.substr(open + 1, close - open - 1);
 }
 
-inline std::uint64_t meminfo_bytes(const std::string& path, const std::string& key) {
-    std::ifstream in(path);
-    std::string k, unit;
-    std::uint64_t v = 0;
-    while (in >> k >> v) {
-        std::getline(in, unit);
-        if (k == key + ":") return v * 1024;
-    }
-    return 0;
-}
-
 }  // namespace detail
 
 /// Reads the host facts. Never throws for a missing file: a fact that cannot be read is left
@@ -269,8 +259,8 @@ inline host_info probe_host(const host_probe_options& opt = {}) {
         detail::parse_cpu_list(ec2bench::detail::read_first_line(sys + "/devices/system/node/online"));
     h.numa_nodes = static_cast<unsigned>(nodes.size());
 
-    h.memory_bytes = detail::meminfo_bytes(proc + "/meminfo", "MemTotal");
-    h.memory_available_bytes = detail::meminfo_bytes(proc + "/meminfo", "MemAvailable");
+    h.memory_bytes = ec2bench::detail::meminfo_bytes(proc + "/meminfo", "MemTotal");
+    h.memory_available_bytes = ec2bench::detail::mem_available_bytes(proc + "/meminfo");
 
     std::ifstream osr(opt.os_release);
     std::string line;
