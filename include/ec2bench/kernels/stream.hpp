@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -377,10 +378,11 @@ struct vec<float> {
 #if EC2BENCH_STREAM_AARCH64
 // NEON is part of AArch64 (baseline, no region). AArch64 has no single-vector streaming store;
 // STNP stores a pair of 128-bit registers with a non-temporal hint, so the "vector" here is
-// that pair (32 bytes). STNP has no intrinsic: one instruction of inline assembly. SVE adds
-// nothing here: its non-temporal store (STNT1) moves the same bytes per cycle as STNP on
-// Graviton 3 and 4, whose SVE vectors are 256 and 128 bits, and memory bandwidth, not the
-// width of a store, bounds STREAM.
+// that pair (32 bytes). STNP has no intrinsic: one instruction of inline assembly. The fence is
+// C++'s (DMB ISH; GCC 12 has no __dmb for the store-only DMB ISHST, once a pass). SVE is not
+// used: SVE's non-temporal store (STNT1) writes one vector, 256 bits on Graviton 3 and 128 on
+// Graviton 4, no more than STNP's pair of 128-bit registers, and memory bandwidth rather than
+// the store's width bounds STREAM (reasoned, not measured).
 namespace ec2bench::stream::detail::neon {
 template <class T>
 struct vec;
@@ -404,7 +406,7 @@ struct vec<double> {
     static v set1(double s) { return {vdupq_n_f64(s), vdupq_n_f64(s)}; }
     static v add(v x, v y) { return {vaddq_f64(x.lo, y.lo), vaddq_f64(x.hi, y.hi)}; }
     static v mul(v x, v y) { return {vmulq_f64(x.lo, y.lo), vmulq_f64(x.hi, y.hi)}; }
-    static void fence() { asm volatile("dmb ishst" ::: "memory"); }
+    static void fence() { std::atomic_thread_fence(std::memory_order_release); }
 };
 template <>
 struct vec<float> {
@@ -426,7 +428,7 @@ struct vec<float> {
     static v set1(float s) { return {vdupq_n_f32(s), vdupq_n_f32(s)}; }
     static v add(v x, v y) { return {vaddq_f32(x.lo, y.lo), vaddq_f32(x.hi, y.hi)}; }
     static v mul(v x, v y) { return {vmulq_f32(x.lo, y.lo), vmulq_f32(x.hi, y.hi)}; }
-    static void fence() { asm volatile("dmb ishst" ::: "memory"); }
+    static void fence() { std::atomic_thread_fence(std::memory_order_release); }
 };
 #include <ec2bench/kernels/stream/vector_loops.hpp>
 }  // namespace ec2bench::stream::detail::neon
