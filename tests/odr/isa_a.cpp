@@ -1,7 +1,8 @@
 // Built for baseline x86-64 (-march=x86-64); isa_b.cpp includes the same headers built for
-// x86-64-v3. Each runs STREAM and records a batch into a histogram with the level active_isa()
-// chose: the dispatched code has one name per level, compiled for that level in both
-// translation units, so the program links with one definition of each and both agree.
+// x86-64-v3. Each runs STREAM and records a batch into a histogram at the level
+// active_isa() chose. The dispatched code has one name per level and is compiled with that
+// level's whole feature list in both translation units, so the definitions the linker keeps
+// are the same whichever unit they came from, and both units must compute the same.
 #include <ec2bench/kernels/stream.hpp>
 #include <ec2bench/stats/histogram.hpp>
 

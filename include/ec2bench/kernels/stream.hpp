@@ -253,17 +253,21 @@ inline void triad_plain(T* __restrict a, const T* __restrict b, const T* __restr
 }  // namespace ec2bench::stream
 
 // Each level's vector operations (`vec<T>`) and, from kernels/stream/vector_loops.hpp, its
-// kernels, under the level's own namespace. The levels above the architecture's baseline are
-// compiled inside a target region, so they need no -march and never run unless active_isa()
-// says the CPU has them.
+// kernels, under the level's own namespace. The x86-64 levels above SSE2 are compiled inside a
+// target region listing every feature of the level (detail::isa: x86-64-v3's for avx2, v4's
+// for avx512), added to the translation unit's own: translation units built for baseline or
+// for x86-64-v3 compile them alike, and one built wider than a level can only add
+// instructions the whole program needs anyway. A level runs only where active_isa() says the
+// CPU has it. (Not arch=x86-64-v3: GCC cannot inline an intrinsic into a function whose target
+// is narrower than the translation unit's.)
 #define EC2BENCH_STREAM_VECTOR_LOOPS_BODY 1
 
 #if EC2BENCH_STREAM_X86
 #if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
+#pragma clang attribute push(__attribute__((target("avx2,fma,bmi,bmi2,lzcnt,popcnt,movbe,f16c,avx512f,avx512cd,avx512bw,avx512dq,avx512vl"))), apply_to = function)
 #else
 #pragma GCC push_options
-#pragma GCC target("avx512f")
+#pragma GCC target("avx2,fma,bmi,bmi2,lzcnt,popcnt,movbe,f16c,avx512f,avx512cd,avx512bw,avx512dq,avx512vl")
 #endif
 namespace ec2bench::stream::detail::avx512 {
 template <class T>
@@ -300,13 +304,12 @@ struct vec<float> {
 #pragma GCC pop_options
 #endif
 
-// AVX2's level: the 256-bit stores are AVX's, but the level is the one active_isa() names. No
-// FMA: the multiply and the add stay two roundings, as in the baseline's code.
+// AVX2's level: the 256-bit stores are AVX's, but the level is the one active_isa() names.
 #if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#pragma clang attribute push(__attribute__((target("avx2,fma,bmi,bmi2,lzcnt,popcnt,movbe,f16c"))), apply_to = function)
 #else
 #pragma GCC push_options
-#pragma GCC target("avx2")
+#pragma GCC target("avx2,fma,bmi,bmi2,lzcnt,popcnt,movbe,f16c")
 #endif
 namespace ec2bench::stream::detail::avx2 {
 template <class T>
