@@ -1,13 +1,16 @@
 // record-anatomy: what each part of a histogram record costs, measured beside the raw store.
 //
-// The recorder's fast path as the library's assembly has it (histogram.hpp, record_into), in a
-// loop written out in x86-64 assembly so that the compiler cannot move or merge anything, then
+// The recorder's fast path as the library's assembly had it until issue 17 (histogram.hpp's
+// record_into is C++ now), in a loop written out in x86-64 assembly so that the compiler cannot
+// move or merge anything, then
 // the same loop with one part taken away or done another way. Every
 // variant reads the same 65,536 lognormal latencies as ec2bench-stats, in the same loop shape,
 // in one process with stats/sample_buffer/record (the floor) and stats/histogram/record (the
 // recorder as compiled). Variants marked "timing only" do not count correctly; they measure
 // what a design would cost, not one we could ship. See docs/performance.md (Statistics).
 //
+// Not built by default:
+//     cmake --build --preset release --target record-anatomy
 //     build/release/bench/record-anatomy --benchmark_filter='record$|anatomy/'
 //         --benchmark_repetitions=10 --benchmark_enable_random_interleaving=true
 //         --benchmark_report_aggregates_only=true --benchmark_min_time=0.2

@@ -4,10 +4,11 @@
 # one process, interleaved. Prints per round each benchmark's median ns/record and its ratio to
 # the raw store (stats/sample_buffer/record), then the median of each over the rounds.
 #
-# usage: bench/stats_vs_hdr.sh --hdr=DIR [--rounds=N] [--wrap=CMD]
+# usage: bench/stats_vs_hdr.sh --hdr=DIR [--rounds=N] [--march=ARCH] [--wrap=CMD]
 #   --hdr=DIR    a checkout of https://github.com/HdrHistogram/HdrHistogram_c (DIR/src and
 #                DIR/include); its hdr_histogram.c is compiled as a library would be: -O3
-#                -march=native, its own translation unit, no LTO
+#                -march=ARCH, its own translation unit, no LTO
+#   --march=ARCH both programs' -march (native); x86-64 for the portable build's code
 #   --rounds=N   processes run, each with 10 interleaved repetitions per benchmark (5)
 #   --wrap=CMD   prefix for every run, e.g. --wrap='flock -x /tmp/bench.lock'
 # Needs: g++, gcc, python3, libbenchmark-dev (the repository's own dependencies).
@@ -15,13 +16,15 @@ set -euo pipefail
 
 hdr=""
 rounds=5
+march=native
 wrap=""
 for arg in "$@"; do
   case "$arg" in
     --hdr=*) hdr="${arg#--hdr=}" ;;
     --rounds=*) rounds="${arg#--rounds=}" ;;
+    --march=*) march="${arg#--march=}" ;;
     --wrap=*) wrap="${arg#--wrap=}" ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "stats_vs_hdr.sh: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -35,9 +38,9 @@ case "$rounds" in ''|*[!0-9]*|0) echo "stats_vs_hdr.sh: --rounds=$rounds: expect
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-gcc -std=gnu11 -O3 -march=native -DNDEBUG -I"$hdr/include" -I"$hdr/src" \
+gcc -std=gnu11 -O3 "-march=$march" -DNDEBUG -I"$hdr/include" -I"$hdr/src" \
   -c "$hdr/src/hdr_histogram.c" -o "$work/hdr_histogram.o"
-g++ -std=c++17 -O3 -march=native -DNDEBUG -I"$root/include" -I"$hdr/include" \
+g++ -std=c++17 -O3 "-march=$march" -DNDEBUG -I"$root/include" -I"$hdr/include" \
   "$root/bench/stats_vs_hdr.cpp" "$work/hdr_histogram.o" -o "$work/stats_vs_hdr" \
   -lbenchmark -lpthread -lm
 

@@ -25,3 +25,34 @@ TEST_CASE("the STREAM session cache keeps the configurations that take turns, an
     cache.clear();
     CHECK(cache.size() == 0u);
 }
+
+TEST_CASE("a STREAM benchmark records the instruction-set level whose code ran") {
+    static char arg0[] = "stream_cache_test";
+    char* argv[] = {arg0, nullptr};
+    int argc = 1;
+    benchmark::Initialize(&argc, argv);
+    ec2bench::gbench::stream_bench_options o;
+    o.stream.elements = 1 << 12;
+    o.stream.threads = 1;
+    o.stream.nt = ec2bench::stream::nt_mode::on;
+    o.floats = false;
+    o.sweep = false;
+    o.kernels = {ec2bench::stream::kernel::triad};
+    o.passes = 2;
+    ec2bench::gbench::register_stream(o);
+    ec2bench::gbench::capture_reporter cap;
+    benchmark::RunSpecifiedBenchmarks(&cap);
+    benchmark::ClearRegisteredBenchmarks();
+    const auto extras = cap.extras();
+    REQUIRE(extras.size() == 1);
+    const auto& [run_name, runs] = *extras.begin();
+    CHECK(run_name.rfind("stream/triad/double/", 0) == 0);
+    REQUIRE(runs.size() == 1);
+    const auto level =
+        ec2bench::stream::detail::code_level(ec2bench::detail::active_isa());
+    CHECK(runs[0].facts.at("isa") == ec2bench::detail::isa_name(level));
+    CHECK(runs[0].facts.at("nt") ==
+          (ec2bench::stream::detail::has_streaming_stores(level) ? "on" : "off"));
+    CHECK(runs[0].values.at("elements") == 4096);
+    CHECK(runs[0].values.at("threads") == 1);
+}

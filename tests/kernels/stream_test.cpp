@@ -1,8 +1,12 @@
 #include <ec2bench/kernels/stream.hpp>
 
+#include "../support/isa_levels.hpp"
+
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <set>
 #include <string>
@@ -10,6 +14,7 @@
 
 namespace st = ec2bench::stream;
 using ec2bench::detail::aligned_buffer;
+using ec2bench::detail::isa;
 
 namespace {
 
@@ -36,7 +41,8 @@ std::vector<T> exact_values(std::size_t n, unsigned seed) {
 }
 
 template <class T>
-void check_kernel_exact(st::kernel k, std::size_t n, std::size_t offset, bool nt) {
+void check_kernel_exact(st::kernel k, std::size_t n, std::size_t offset, bool nt, isa level) {
+    CAPTURE(ec2bench::detail::isa_name(level));
     CAPTURE(st::kernel_name(k));
     CAPTURE(n);
     CAPTURE(offset);
@@ -55,7 +61,7 @@ void check_kernel_exact(st::kernel k, std::size_t n, std::size_t offset, bool nt
     // Sentinels right after the range: a kernel must not write past n.
     a[n] = b[n] = c[n] = T(12345);
 
-    st::detail::run_kernel(k, a, b, c, s, n, nt);
+    st::detail::run_kernel(k, a, b, c, s, n, nt, level);
 
     std::vector<T> ea = a0, eb = b0, ec = c0;
     for (std::size_t j = 0; j < n; ++j) {
@@ -78,13 +84,105 @@ void check_kernel_exact(st::kernel k, std::size_t n, std::size_t offset, bool nt
 
 }  // namespace
 
+// The code of each level this CPU runs (x86-64: SSE2, AVX2, AVX-512; aarch64: the plain loops
+// and NEON), each against the scalar reference.
+std::vector<isa> code_levels() {
+    std::vector<isa> out;
+    for (const isa level : ec2bench_test::runnable_levels()) {
+        const isa code = st::detail::code_level(level);
+        if (std::find(out.begin(), out.end(), code) == out.end()) out.push_back(code);
+    }
+    return out;
+}
+
 TEST_CASE_TEMPLATE("every kernel is exact against a scalar reference", T, double, float) {
-    for (bool nt : {false, true}) {
-        for (st::kernel k : st::all_kernels) {
-            for (std::size_t n : {0u, 1u, 2u, 3u, 7u, 15u, 16u, 17u, 31u, 63u, 64u, 65u, 1000u, 4099u}) {
-                for (std::size_t offset : {0u, 1u, 3u, 5u}) check_kernel_exact<T>(k, n, offset, nt);
+    for (const isa level : code_levels()) {
+        for (bool nt : {false, true}) {
+            for (st::kernel k : st::all_kernels) {
+                for (std::size_t n :
+                     {0u, 1u, 2u, 3u, 7u, 15u, 16u, 17u, 31u, 63u, 64u, 65u, 1000u, 4099u}) {
+                    for (std::size_t offset : {0u, 1u, 3u, 5u})
+                        check_kernel_exact<T>(k, n, offset, nt, level);
+                }
             }
         }
+    }
+}
+
+TEST_CASE("the level's code follows active_isa(): each level on x86-64, NEON on aarch64") {
+#if defined(__x86_64__)
+    CHECK(st::detail::code_level(isa::baseline) == isa::baseline);
+    CHECK(st::detail::code_level(isa::avx2) == isa::avx2);
+    CHECK(st::detail::code_level(isa::avx512) == isa::avx512);
+    CHECK(st::detail::has_streaming_stores(isa::baseline));  // SSE2's MOVNTPD
+#elif defined(__aarch64__)
+    CHECK(st::detail::code_level(isa::baseline) == isa::baseline);
+    CHECK(st::detail::code_level(isa::neon) == isa::neon);
+    CHECK(st::detail::code_level(isa::sve) == isa::neon);
+    CHECK(st::detail::has_streaming_stores(isa::neon));  // STNP
+    CHECK_FALSE(st::detail::has_streaming_stores(isa::baseline));
+#endif
+    st::options opt;
+    opt.elements = 1000;
+    opt.threads = 1;
+    opt.passes = 2;
+    for (const isa level : ec2bench_test::runnable_levels()) {
+        CAPTURE(ec2bench::detail::isa_name(level));
+        const ec2bench_test::scoped_isa forced(level);
+        CHECK(st::session<double>(opt, fake_machine()).isa() == st::detail::code_level(level));
+    }
+}
+
+TEST_CASE_TEMPLATE("a STREAM run on every level validates and leaves the baseline's arrays", T,
+                   double, float) {
+    // Integers all the way (a = 2, b = 2, c = 0 and scalar 3), so every level, streaming or
+    // not, with or without a fused multiply-add, must leave the same bits as the baseline.
+    // One thread: the split between threads is the small run's test (below), and sessions of
+    // several threads are slow under qemu-user (tests/cross_aarch64.sh, tests/qemu_x86.sh).
+    const std::size_t n = 100'003;
+    st::options opt;
+    opt.elements = n;
+    opt.threads = 1;
+    opt.passes = 3;
+    const auto run_at = [&](isa level, st::nt_mode nt) {
+        const ec2bench_test::scoped_isa forced(level);
+        opt.nt = nt;
+        st::session<T> s(opt, fake_machine());
+        for (unsigned p = 0; p < opt.passes; ++p)
+            for (const st::kernel k : st::all_kernels) s.run_pass(k);
+        CHECK(s.validate().passed);
+        CHECK(s.isa() == st::detail::code_level(level));
+        return std::vector<T>(s.a(), s.a() + n);
+    };
+    const std::vector<T> baseline_a = run_at(isa::baseline, st::nt_mode::off);
+    for (const isa level : ec2bench_test::runnable_levels()) {
+        for (const st::nt_mode nt : {st::nt_mode::off, st::nt_mode::on}) {
+            CAPTURE(ec2bench::detail::isa_name(level));
+            CAPTURE(st::nt_mode_name(nt));
+            CHECK(run_at(level, nt) == baseline_a);
+        }
+    }
+    const ec2bench_test::scoped_isa forced(ec2bench_test::runnable_levels().back());
+    opt.nt = st::nt_mode::on;
+    const st::result r = st::run<T>(opt, fake_machine());
+    CHECK(r.isa == ec2bench::detail::isa_name(st::detail::code_level(
+                       ec2bench_test::runnable_levels().back())));
+}
+
+TEST_CASE("a bad EC2BENCH_ISA stops the session with the variable's name") {
+    st::options opt;
+    opt.elements = 1000;
+    opt.threads = 1;
+    const char* old = std::getenv("EC2BENCH_ISA");
+    const std::string saved = old != nullptr ? old : "";
+    ::setenv("EC2BENCH_ISA", "avx1024", 1);
+    CHECK_THROWS_WITH_AS(st::session<double>(opt, fake_machine()),
+                         doctest::Contains("EC2BENCH_ISA 'avx1024': expected one of baseline"),
+                         std::invalid_argument);
+    if (old != nullptr) {
+        ::setenv("EC2BENCH_ISA", saved.c_str(), 1);
+    } else {
+        ::unsetenv("EC2BENCH_ISA");
     }
 }
 
@@ -142,8 +240,10 @@ TEST_CASE_TEMPLATE("a small STREAM run validates and its arrays equal the recurr
                 CHECK(r.elements == n);
                 CHECK(r.threads == threads);
                 CHECK(r.passes == 4);
+                const isa code = st::detail::code_level(ec2bench::detail::active_isa());
                 CHECK(r.non_temporal ==
-                      (nt == st::nt_mode::on && st::detail::nt_vector<T>::available));
+                      (nt == st::nt_mode::on && st::detail::has_streaming_stores(code)));
+                CHECK(r.isa == ec2bench::detail::isa_name(code));
                 // The recurrence: a=2, b=2, c=0, then 4 rounds; integers, exact in both types.
                 double a = 2, b = 2, c = 0;
                 for (int p = 0; p < 4; ++p) {
@@ -216,10 +316,10 @@ TEST_CASE("validation catches a corrupted array") {
     }
     SUBCASE("a pass the model did not see fails every array it wrote") {
         // Running triad behind the model's back: a now holds b + 3c of the new values.
-        st::detail::run_kernel(st::kernel::triad, s.a(), s.b(), s.c(), 3.0, 1000, false);
-        st::detail::run_kernel(st::kernel::triad, s.a(), s.b(), s.c(), 3.0, 1000, false);
+        st::detail::run_kernel(st::kernel::triad, s.a(), s.b(), s.c(), 3.0, 1000, false, s.isa());
+        st::detail::run_kernel(st::kernel::triad, s.a(), s.b(), s.c(), 3.0, 1000, false, s.isa());
         CHECK(s.validate().passed);  // triad is idempotent: same inputs, same a
-        st::detail::run_kernel(st::kernel::copy, s.a(), s.b(), s.c(), 3.0, 1000, false);
+        st::detail::run_kernel(st::kernel::copy, s.a(), s.b(), s.c(), 3.0, 1000, false, s.isa());
         const st::validation v = s.validate();
         CHECK_FALSE(v.passed);
         CHECK(v.mismatches[2] == 1000u);
@@ -293,7 +393,8 @@ TEST_CASE("default size and automatic streaming stores follow the caches") {
     CHECK_FALSE(st::session<double>(opt, fake_machine()).non_temporal());
     opt.elements = 3 << 20;  // 72 MiB in all: past twice the cache
     CHECK(st::session<double>(opt, fake_machine()).non_temporal() ==
-          st::detail::nt_vector<double>::available);
+          st::detail::has_streaming_stores(
+              st::detail::code_level(ec2bench::detail::active_isa())));
     opt.nt = st::nt_mode::off;
     CHECK_FALSE(st::session<double>(opt, fake_machine()).non_temporal());
     opt.nt = st::nt_mode::automatic;

@@ -1,6 +1,8 @@
 #include <ec2bench/stats/histogram.hpp>
 #include <ec2bench/stats/quantile.hpp>
 
+#include "../support/isa_levels.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -127,7 +129,7 @@ TEST_CASE("the layout is HdrHistogram's: exact below 2^(bits+1), then 2^bits buc
 }
 
 // record() against HdrHistogram's own index formula, value by value: after the first value
-// nearly every record takes the fast path (assembly where assembly_record says so).
+// nearly every record takes the fast path.
 template <class H>
 void check_record_against_hdr(const std::vector<std::uint64_t>& v) {
     H h;
@@ -147,13 +149,6 @@ void check_record_against_hdr(const std::vector<std::uint64_t>& v) {
 }
 
 TEST_CASE("record() counts every value in the bucket HdrHistogram's formula gives it") {
-#if defined(__x86_64__) && defined(__LZCNT__) && defined(__BMI2__) && \
-    !defined(__SANITIZE_ADDRESS__) && !defined(EC2BENCH_TEST_GENERIC)
-    CHECK(latency_histogram::assembly_record);
-#endif
-#ifdef EC2BENCH_TEST_GENERIC
-    CHECK_FALSE(latency_histogram::assembly_record);  // this build tests the C++ fast path
-#endif
     std::mt19937_64 rng(3);
     std::vector<std::uint64_t> v;
     // Wide first, so that what follows is inside the fast range: every octave's edges and
@@ -377,22 +372,31 @@ template <class H>
 void check_batch_equals_record(const std::vector<std::uint64_t>& v,
                                const std::vector<std::size_t>& lengths) {
     const std::uint64_t after[] = {0, H::max_value - 1, H::max_value + 1, 17};
-    for (const std::size_t n : lengths) {
-        REQUIRE(n <= v.size());
-        CAPTURE(n);
-        H plain;
-        H batched;
-        plain.record(3);
-        batched.record(3);
-        for (std::size_t i = 0; i < n; ++i)
-            plain.record(v[i]);
-        batched.record_batch(v.data(), n);
-        check_identical(batched, plain);
-        for (const std::uint64_t x : after) {
-            plain.record(x);
-            batched.record(x);
+    // The batch on every level this CPU runs (AVX-512's eight at a time where it has it),
+    // against record() value by value.
+    for (const ec2bench::detail::isa level : ec2bench_test::runnable_levels()) {
+        for (const std::size_t n : lengths) {
+            REQUIRE(n <= v.size());
+            CAPTURE(ec2bench::detail::isa_name(level));
+            CAPTURE(n);
+            H plain;
+            const ec2bench_test::scoped_isa forced(level);
+            H batched;
+            CHECK(batched.simd_batch() ==
+                  (level == ec2bench::detail::isa::avx512 &&
+                   H::max_value <= std::numeric_limits<std::uint64_t>::max() / 64));
+            plain.record(3);
+            batched.record(3);
+            for (std::size_t i = 0; i < n; ++i)
+                plain.record(v[i]);
+            batched.record_batch(v.data(), n);
+            check_identical(batched, plain);
+            for (const std::uint64_t x : after) {
+                plain.record(x);
+                batched.record(x);
+            }
+            check_identical(batched, plain);
         }
-        check_identical(batched, plain);
     }
 }
 
@@ -420,18 +424,25 @@ TEST_CASE("record_batch equals record() at every length, with clamping in any la
     using narrow = log_linear_histogram<1, widest_simd>;
     using wide = log_linear_histogram<12, widest_simd>;
     using too_wide = log_linear_histogram<4, widest_simd + 1>;
-#if defined(__AVX512F__) && defined(__AVX512CD__) && defined(__x86_64__)
-    CHECK(latency_histogram::simd_batch);
-    CHECK(narrow::simd_batch);
-    CHECK(wide::simd_batch);
+    // Eight at a time exactly where the CPU (and EC2BENCH_ISA) allows AVX-512.
+    const auto levels = ec2bench_test::runnable_levels();
+#if defined(__x86_64__)
+    CHECK(latency_histogram().simd_batch() ==
+          (ec2bench::detail::active_isa() == ec2bench::detail::isa::avx512));
 #else
-    CHECK_FALSE(latency_histogram::simd_batch);
+    CHECK_FALSE(latency_histogram().simd_batch());
 #endif
-#ifdef EC2BENCH_TEST_GENERIC
-    CHECK_FALSE(latency_histogram::simd_batch);  // this build tests the value-by-value path
-#endif
-    // A block of 64 values of MaxValue would wrap a 64-bit sum: value by value.
-    CHECK_FALSE(too_wide::simd_batch);
+    if (std::find(levels.begin(), levels.end(), ec2bench::detail::isa::avx512) != levels.end()) {
+        const ec2bench_test::scoped_isa forced(ec2bench::detail::isa::avx512);
+        CHECK(narrow().simd_batch());
+        CHECK(wide().simd_batch());
+        // A block of 64 values of MaxValue would wrap a 64-bit sum: value by value.
+        CHECK_FALSE(too_wide().simd_batch());
+    }
+    {
+        const ec2bench_test::scoped_isa forced(ec2bench::detail::isa::baseline);
+        CHECK_FALSE(latency_histogram().simd_batch());
+    }
 
     std::mt19937_64 rng(11);
     const std::uint64_t top = latency_histogram::max_value;
@@ -469,6 +480,34 @@ TEST_CASE("record_batch equals record() at every length, with clamping in any la
         wide h;
         h.record_batch(v.data(), v.size());
         CHECK(h.sum() == uint128{widest_simd} * 200);
+    }
+}
+
+TEST_CASE("record_batch counts the same on every instruction-set level as on baseline") {
+    // Lognormal latencies around 20 us with a tail past MaxValue, and every octave: forced
+    // to each level this CPU runs, the batch must give the baseline's buckets and tally exactly.
+    std::mt19937_64 rng(29);
+    std::lognormal_distribution<double> latency(10.0, 2.0);
+    std::vector<std::uint64_t> v(100'003);
+    for (auto& x : v)
+        x = static_cast<std::uint64_t>(std::min(latency(rng), 1e19));
+    const auto octaves = every_octave(rng, 1'000);
+    v.insert(v.end(), octaves.begin(), octaves.end());
+    latency_histogram baseline_h;
+    {
+        const ec2bench_test::scoped_isa forced(ec2bench::detail::isa::baseline);
+        latency_histogram h;
+        h.record_batch(v);
+        baseline_h = h;
+    }
+    REQUIRE(baseline_h.count() == v.size());
+    REQUIRE(baseline_h.clamped() > 0);
+    for (const ec2bench::detail::isa level : ec2bench_test::runnable_levels()) {
+        CAPTURE(ec2bench::detail::isa_name(level));
+        const ec2bench_test::scoped_isa forced(level);
+        latency_histogram h;
+        h.record_batch(v);
+        check_identical(h, baseline_h);
     }
 }
 

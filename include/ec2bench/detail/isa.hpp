@@ -31,8 +31,11 @@ namespace ec2bench::detail {
 /// The levels, lowest first within each architecture. `baseline` is what every CPU of the
 /// architecture runs: SSE2 on x86-64, plain C++ elsewhere. On aarch64 NEON (Advanced SIMD) is
 /// part of the architecture, so `neon` is aarch64's baseline made explicit.
-///  - avx2:   AVX2, FMA, BMI1, BMI2, LZCNT, POPCNT (Haswell, Zen 1 and later).
-///  - avx512: avx2 plus AVX-512 F, CD, BW, DQ and VL (Skylake-SP, Zen 4 and later).
+///  - avx2:   x86-64-v3: AVX2, FMA, BMI1, BMI2, LZCNT, MOVBE, F16C and x86-64-v2's SSE3 to
+///            SSE4.2, POPCNT, CMPXCHG16B, LAHF (Haswell, Zen 1 and later).
+///  - avx512: x86-64-v4: avx2 plus AVX-512 F, CD, BW, DQ and VL (Skylake-SP, Zen 4 and later).
+/// The x86-64 levels are the psABI's microarchitecture levels, x86-64-v3 and -v4, whose
+/// features the kernels name in each level's target attribute.
 ///  - sve:    neon plus the Scalable Vector Extension (Graviton 3 and later).
 enum class isa : std::uint8_t { baseline, avx2, avx512, neon, sve };
 
@@ -81,7 +84,10 @@ inline cpu_features detect_cpu_features() noexcept {
     unsigned a = 0, b = 0, c = 0, d = 0;
     if (__get_cpuid(1, &a, &b, &c, &d) == 0) return f;
     const bool osxsave = (c >> 27) & 1u, fma = (c >> 12) & 1u, popcnt = (c >> 23) & 1u,
-               avx = (c >> 28) & 1u;
+               avx = (c >> 28) & 1u, sse3 = c & 1u, ssse3 = (c >> 9) & 1u,
+               cx16 = (c >> 13) & 1u, sse41 = (c >> 19) & 1u, sse42 = (c >> 20) & 1u,
+               movbe = (c >> 22) & 1u, f16c = (c >> 29) & 1u;
+    const bool v2 = sse3 && ssse3 && cx16 && sse41 && sse42 && popcnt;
     if (!osxsave || !avx) return f;
     const std::uint64_t xcr0 = isa_x86::xcr0();
     const bool ymm_saved = (xcr0 & 0x6u) == 0x6u;       // SSE and AVX state
@@ -89,9 +95,10 @@ inline cpu_features detect_cpu_features() noexcept {
     unsigned a7 = 0, b7 = 0, c7 = 0, d7 = 0;
     if (__get_cpuid_count(7, 0, &a7, &b7, &c7, &d7) == 0) return f;
     unsigned ae = 0, be = 0, ce = 0, de = 0;
-    const bool lzcnt = __get_cpuid(0x80000001u, &ae, &be, &ce, &de) != 0 && ((ce >> 5) & 1u);
+    const bool ext = __get_cpuid(0x80000001u, &ae, &be, &ce, &de) != 0;
+    const bool lzcnt = ext && ((ce >> 5) & 1u), lahf = ext && (ce & 1u);
     const bool bmi1 = (b7 >> 3) & 1u, avx2 = (b7 >> 5) & 1u, bmi2 = (b7 >> 8) & 1u;
-    f.avx2 = ymm_saved && avx2 && fma && bmi1 && bmi2 && lzcnt && popcnt;
+    f.avx2 = ymm_saved && v2 && lahf && avx2 && fma && bmi1 && bmi2 && lzcnt && movbe && f16c;
     const bool avx512f = (b7 >> 16) & 1u, avx512dq = (b7 >> 17) & 1u, avx512cd = (b7 >> 28) & 1u,
                avx512bw = (b7 >> 30) & 1u, avx512vl = (b7 >> 31) & 1u;
     f.avx512 = f.avx2 && zmm_saved && avx512f && avx512dq && avx512cd && avx512bw && avx512vl;

@@ -4,6 +4,7 @@
 #ifndef EC2BENCH_GBENCH_CONTEXT_HPP
 #define EC2BENCH_GBENCH_CONTEXT_HPP
 
+#include <ec2bench/detail/isa.hpp>
 #include <ec2bench/system/ec2.hpp>
 #include <ec2bench/system/host.hpp>
 #include <ec2bench/version.hpp>
@@ -12,6 +13,7 @@
 
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -69,6 +71,12 @@ inline std::vector<std::pair<std::string, std::string>> context_pairs(
     add("architecture", h.architecture);
     add("cpu_model", h.cpu_model);
     add("microarchitecture", h.microarchitecture);
+    // The level this process's kernels run (after EC2BENCH_ISA); none for a bad EC2BENCH_ISA,
+    // which every kernel reports itself.
+    try {
+        add("isa", std::string(ec2bench::detail::isa_name(ec2bench::detail::active_isa())));
+    } catch (const std::invalid_argument&) {
+    }
     add("cores", h.physical_cores != 0 ? std::to_string(h.physical_cores) : "");
     add("logical_cpus", h.logical_cpus != 0 ? std::to_string(h.logical_cpus) : "");
     add("allowed_cpus", h.allowed_cpus != 0 ? std::to_string(h.allowed_cpus) : "");

@@ -4,6 +4,7 @@
 #ifndef EC2BENCH_GBENCH_STREAM_HPP
 #define EC2BENCH_GBENCH_STREAM_HPP
 
+#include <ec2bench/gbench/reporter.hpp>
 #include <ec2bench/kernels/stream.hpp>
 
 #include <ec2bench/gbench/compat.hpp>
@@ -128,11 +129,13 @@ inline const char* pages_name(ec2bench::stream::page_backing p) {
 }
 
 /// One STREAM kernel benchmark: a dropped warm-up pass, then one timed pass per iteration, then
-/// STREAM's validation. A failed validation is reported as an error, never as a rate.
+/// STREAM's validation. A failed validation is reported as an error, never as a rate. Extras
+/// (under `name`, the registered name): facts isa, nt, pages; values elements, threads.
 template <class T>
 inline void stream_benchmark(benchmark::State& state,
                              const std::shared_ptr<stream_session_cache>& cache,
-                             const ec2bench::stream::options& opt, ec2bench::stream::kernel k) {
+                             const ec2bench::stream::options& opt, ec2bench::stream::kernel k,
+                             const std::string& name) {
     ec2bench::stream::session<T>* s = nullptr;
     std::string error;
     try {
@@ -144,8 +147,21 @@ inline void stream_benchmark(benchmark::State& state,
         state.SkipWithError(error.c_str());
         for (auto _ : state) {
         }
+        // Recorded all the same (what the options say), so that every call has its record.
+        run_extras x;
+        x.facts["nt"] = std::string(ec2bench::stream::nt_mode_name(opt.nt));
+        if (opt.elements) x.values["elements"] = static_cast<double>(*opt.elements);
+        x.values["threads"] = static_cast<double>(opt.threads);
+        record_extras(state, name, std::move(x));
         return;
     }
+    run_extras x;
+    // The instruction-set level whose code ran: the same for every pass of the session.
+    x.facts["isa"] = std::string(ec2bench::detail::isa_name(s->isa()));
+    x.facts["nt"] = s->non_temporal() ? "on" : "off";
+    x.facts["pages"] = pages_name(s->pages());
+    x.values["elements"] = static_cast<double>(s->elements());
+    x.values["threads"] = static_cast<double>(s->threads());
     s->run_pass(k);  // dropped, as STREAM drops its first pass
     double best = std::numeric_limits<double>::infinity();
     for (auto _ : state) {
@@ -156,6 +172,7 @@ inline void stream_benchmark(benchmark::State& state,
     const ec2bench::stream::validation v = s->validate();
     if (!v.passed) {
         state.SkipWithError(("STREAM validation failed: " + v.message).c_str());
+        record_extras(state, name, std::move(x));
         return;
     }
     const std::uint64_t bytes = ec2bench::stream::stream_bytes(k, s->elements(), sizeof(T));
@@ -168,9 +185,8 @@ inline void stream_benchmark(benchmark::State& state,
     state.counters["elements"] = static_cast<double>(s->elements());
     state.counters["threads"] = static_cast<double>(s->threads());
     state.counters["nt"] = s->non_temporal() ? 1 : 0;
-    state.SetLabel(std::string("nt=") +
-                   (s->non_temporal() ? ec2bench::stream::detail::nt_isa<T>() : "off") +
-                   " pages=" + pages_name(s->pages()));
+    state.SetLabel("isa=" + x.facts["isa"] + " nt=" + x.facts["nt"] + " pages=" + x.facts["pages"]);
+    record_extras(state, name, std::move(x));
 }
 
 template <class T>
@@ -186,9 +202,10 @@ inline void register_stream_type(const stream_bench_options& o,
         const std::string name = std::string("stream/") +
                                  std::string(ec2bench::stream::kernel_name(k)) + "/" + type_name<T>();
         const ec2bench::stream::options opt = o.stream;
-        finish(benchmark::RegisterBenchmark(name.c_str(), [cache, opt, k](benchmark::State& st) {
-            stream_benchmark<T>(st, cache, opt, k);
-        }));
+        finish(benchmark::RegisterBenchmark(name.c_str(),
+                                            [cache, opt, k, name](benchmark::State& st) {
+                                                stream_benchmark<T>(st, cache, opt, k, name);
+                                            }));
     }
 }
 
@@ -197,7 +214,8 @@ inline void register_stream_type(const stream_bench_options& o,
 /// Registers stream/<kernel>/<type> for each kernel and type asked for, and the triad thread
 /// sweep stream/sweep/triad/double/threads:<t> (t = 1, 2, 4, ... T). Counters: bytes_per_second (Google Benchmark's,
 /// over the mean pass), best_bytes_per_second (STREAM's best-of-N), best_wa_bytes_per_second
-/// (counting write-allocate reads), valid, elements, threads, nt.
+/// (counting write-allocate reads), valid, elements, threads, nt; label and extras facts `isa`
+/// (the instruction-set level whose code ran), `nt` and `pages`.
 ///
 ///     ec2bench::gbench::stream_bench_options o;
 ///     o.stream.elements = 80'000'000;
@@ -221,9 +239,9 @@ inline std::vector<benchmark_handle> register_stream(
             opt.threads = t;
             const std::string name = "stream/sweep/triad/double/threads:" + std::to_string(t);
             auto* b = benchmark::RegisterBenchmark(
-                name.c_str(), [cache, opt](benchmark::State& st) {
+                name.c_str(), [cache, opt, name](benchmark::State& st) {
                     detail::stream_benchmark<double>(st, cache, opt,
-                                                     ec2bench::stream::kernel::triad);
+                                                     ec2bench::stream::kernel::triad, name);
                 });
             b->UseManualTime()->Unit(benchmark::kMillisecond);
             if (o.passes) b->Iterations(static_cast<benchmark::IterationCount>(*o.passes));

@@ -13,10 +13,12 @@
 #include <ec2bench/detail/aligned_buffer.hpp>
 #include <ec2bench/detail/clock.hpp>
 #include <ec2bench/detail/cpu_caches.hpp>
+#include <ec2bench/detail/isa.hpp>
 #include <ec2bench/detail/thread_team.hpp>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -30,11 +32,19 @@
 #include <type_traits>
 #include <vector>
 
-#if defined(__SSE2__) || defined(__AVX__) || defined(__AVX512F__)
+// The intrinsics of every level, whatever this translation unit's -march: each level's code is
+// compiled for its own instruction set (see the target regions below).
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
+#define EC2BENCH_STREAM_X86 1
+#else
+#define EC2BENCH_STREAM_X86 0
 #endif
-#if defined(__aarch64__)
+#if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
 #include <arm_neon.h>
+#define EC2BENCH_STREAM_AARCH64 1
+#else
+#define EC2BENCH_STREAM_AARCH64 0
 #endif
 
 namespace ec2bench::stream {
@@ -183,6 +193,9 @@ struct result {
     unsigned threads = 0;
     unsigned passes = 0;
     bool non_temporal = false;
+    /// The instruction-set level whose code ran (detail::isa_name): "baseline" (SSE2 on x86-64,
+    /// plain C++ elsewhere), "avx2", "avx512" or "neon" (NEON with STNP streaming stores).
+    std::string isa;
     page_backing pages = page_backing::none;
     std::uint64_t tick_ns = 0;  ///< the clock's observed granularity (STREAM's checktick)
 
@@ -214,8 +227,9 @@ inline std::pair<std::size_t, std::size_t> chunk(std::size_t n, unsigned members
     return {bound(m), bound(m + 1)};
 }
 
-// The four kernels over [0, n), ordinary stores. `__restrict` lets the compiler vectorise them
-// the way STREAM's own loops are (the arrays never overlap).
+/// The kernels over [0, n) with ordinary stores, in plain C++: the path for CPUs we have no
+/// vector code for (and aarch64 forced to EC2BENCH_ISA=baseline). `__restrict` lets the compiler
+/// vectorise them for the translation unit's own flags, as STREAM's loops are.
 template <class T>
 inline void copy_plain(T* __restrict c, const T* __restrict a, std::size_t n) {
     for (std::size_t j = 0; j < n; ++j) c[j] = a[j];
@@ -235,21 +249,32 @@ inline void triad_plain(T* __restrict a, const T* __restrict b, const T* __restr
     for (std::size_t j = 0; j < n; ++j) a[j] = b[j] + s * c[j];
 }
 
-/// The widest streaming-store vector the compiler targets for T, as a small set of operations.
-/// `available` is false where we have no streaming store (the plain loops are used).
-template <class T>
-struct nt_vector {
-    static constexpr bool available = false;
-    static constexpr std::size_t width = 1;
-    static constexpr const char* isa = "none";
-};
+}  // namespace detail
+}  // namespace ec2bench::stream
 
-#if defined(__AVX512F__)
+// Each level's vector operations (`vec<T>`) and, from kernels/stream/vector_loops.hpp, its
+// kernels, under the level's own namespace. The x86-64 levels above SSE2 are compiled inside a
+// target region listing every feature of the level (detail::isa: x86-64-v3's for avx2, v4's
+// for avx512), added to the translation unit's own: translation units built for baseline or
+// for x86-64-v3 compile them alike, and one built wider than a level can only add
+// instructions the whole program needs anyway. A level runs only where active_isa() says the
+// CPU has it. (Not arch=x86-64-v3: GCC cannot inline an intrinsic into a function whose target
+// is narrower than the translation unit's.)
+#define EC2BENCH_STREAM_VECTOR_LOOPS_BODY 1
+
+#if EC2BENCH_STREAM_X86
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma,bmi,bmi2,lzcnt,popcnt,movbe,f16c,avx512f,avx512cd,avx512bw,avx512dq,avx512vl"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,fma,bmi,bmi2,lzcnt,popcnt,movbe,f16c,avx512f,avx512cd,avx512bw,avx512dq,avx512vl")
+#endif
+namespace ec2bench::stream::detail::avx512 {
+template <class T>
+struct vec;
 template <>
-struct nt_vector<double> {
-    static constexpr bool available = true;
+struct vec<double> {
     static constexpr std::size_t width = 8;
-    static constexpr const char* isa = "avx512";
     using v = __m512d;
     static v load(const double* p) { return _mm512_load_pd(p); }
     static void stream(double* p, v x) { _mm512_stream_pd(p, x); }
@@ -260,10 +285,8 @@ struct nt_vector<double> {
     static void fence() { _mm_sfence(); }
 };
 template <>
-struct nt_vector<float> {
-    static constexpr bool available = true;
+struct vec<float> {
     static constexpr std::size_t width = 16;
-    static constexpr const char* isa = "avx512";
     using v = __m512;
     static v load(const float* p) { return _mm512_load_ps(p); }
     static void stream(float* p, v x) { _mm512_stream_ps(p, x); }
@@ -273,12 +296,27 @@ struct nt_vector<float> {
     static v mul(v x, v y) { return _mm512_mul_ps(x, y); }
     static void fence() { _mm_sfence(); }
 };
-#elif defined(__AVX__)
+#include <ec2bench/kernels/stream/vector_loops.hpp>
+}  // namespace ec2bench::stream::detail::avx512
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+
+// AVX2's level: the 256-bit stores are AVX's, but the level is the one active_isa() names.
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma,bmi,bmi2,lzcnt,popcnt,movbe,f16c"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,fma,bmi,bmi2,lzcnt,popcnt,movbe,f16c")
+#endif
+namespace ec2bench::stream::detail::avx2 {
+template <class T>
+struct vec;
 template <>
-struct nt_vector<double> {
-    static constexpr bool available = true;
+struct vec<double> {
     static constexpr std::size_t width = 4;
-    static constexpr const char* isa = "avx";
     using v = __m256d;
     static v load(const double* p) { return _mm256_load_pd(p); }
     static void stream(double* p, v x) { _mm256_stream_pd(p, x); }
@@ -289,10 +327,8 @@ struct nt_vector<double> {
     static void fence() { _mm_sfence(); }
 };
 template <>
-struct nt_vector<float> {
-    static constexpr bool available = true;
+struct vec<float> {
     static constexpr std::size_t width = 8;
-    static constexpr const char* isa = "avx";
     using v = __m256;
     static v load(const float* p) { return _mm256_load_ps(p); }
     static void stream(float* p, v x) { _mm256_stream_ps(p, x); }
@@ -302,12 +338,21 @@ struct nt_vector<float> {
     static v mul(v x, v y) { return _mm256_mul_ps(x, y); }
     static void fence() { _mm_sfence(); }
 };
-#elif defined(__SSE2__)
+#include <ec2bench/kernels/stream/vector_loops.hpp>
+}  // namespace ec2bench::stream::detail::avx2
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+
+// SSE2 is part of x86-64: its level needs no region.
+namespace ec2bench::stream::detail::sse2 {
+template <class T>
+struct vec;
 template <>
-struct nt_vector<double> {
-    static constexpr bool available = true;
+struct vec<double> {
     static constexpr std::size_t width = 2;
-    static constexpr const char* isa = "sse2";
     using v = __m128d;
     static v load(const double* p) { return _mm_load_pd(p); }
     static void stream(double* p, v x) { _mm_stream_pd(p, x); }
@@ -318,10 +363,8 @@ struct nt_vector<double> {
     static void fence() { _mm_sfence(); }
 };
 template <>
-struct nt_vector<float> {
-    static constexpr bool available = true;
+struct vec<float> {
     static constexpr std::size_t width = 4;
-    static constexpr const char* isa = "sse2";
     using v = __m128;
     static v load(const float* p) { return _mm_load_ps(p); }
     static void stream(float* p, v x) { _mm_stream_ps(p, x); }
@@ -331,14 +374,24 @@ struct nt_vector<float> {
     static v mul(v x, v y) { return _mm_mul_ps(x, y); }
     static void fence() { _mm_sfence(); }
 };
-#elif defined(__aarch64__)
-// AArch64 has no single-vector streaming store; STNP stores a pair of 128-bit registers with a
-// non-temporal hint. The "vector" here is that pair (32 bytes).
+#include <ec2bench/kernels/stream/vector_loops.hpp>
+}  // namespace ec2bench::stream::detail::sse2
+#endif  // EC2BENCH_STREAM_X86
+
+#if EC2BENCH_STREAM_AARCH64
+// NEON is part of AArch64 (baseline, no region). AArch64 has no single-vector streaming store;
+// STNP stores a pair of 128-bit registers with a non-temporal hint, so the "vector" here is
+// that pair (32 bytes). STNP has no intrinsic: one instruction of inline assembly. The fence is
+// C++'s (DMB ISH; GCC 12 has no __dmb for the store-only DMB ISHST, once a pass). SVE is not
+// used: SVE's non-temporal store (STNT1) writes one vector, 256 bits on Graviton 3 and 128 on
+// Graviton 4, no more than STNP's pair of 128-bit registers, and memory bandwidth rather than
+// the store's width bounds STREAM (reasoned, not measured).
+namespace ec2bench::stream::detail::neon {
+template <class T>
+struct vec;
 template <>
-struct nt_vector<double> {
-    static constexpr bool available = true;
+struct vec<double> {
     static constexpr std::size_t width = 4;
-    static constexpr const char* isa = "neon-stnp";
     struct v {
         float64x2_t lo, hi;
     };
@@ -356,13 +409,11 @@ struct nt_vector<double> {
     static v set1(double s) { return {vdupq_n_f64(s), vdupq_n_f64(s)}; }
     static v add(v x, v y) { return {vaddq_f64(x.lo, y.lo), vaddq_f64(x.hi, y.hi)}; }
     static v mul(v x, v y) { return {vmulq_f64(x.lo, y.lo), vmulq_f64(x.hi, y.hi)}; }
-    static void fence() { asm volatile("dmb ishst" ::: "memory"); }
+    static void fence() { std::atomic_thread_fence(std::memory_order_release); }
 };
 template <>
-struct nt_vector<float> {
-    static constexpr bool available = true;
+struct vec<float> {
     static constexpr std::size_t width = 8;
-    static constexpr const char* isa = "neon-stnp";
     struct v {
         float32x4_t lo, hi;
     };
@@ -380,110 +431,60 @@ struct nt_vector<float> {
     static v set1(float s) { return {vdupq_n_f32(s), vdupq_n_f32(s)}; }
     static v add(v x, v y) { return {vaddq_f32(x.lo, y.lo), vaddq_f32(x.hi, y.hi)}; }
     static v mul(v x, v y) { return {vmulq_f32(x.lo, y.lo), vmulq_f32(x.hi, y.hi)}; }
-    static void fence() { asm volatile("dmb ishst" ::: "memory"); }
+    static void fence() { std::atomic_thread_fence(std::memory_order_release); }
 };
+#include <ec2bench/kernels/stream/vector_loops.hpp>
+}  // namespace ec2bench::stream::detail::neon
+#endif  // EC2BENCH_STREAM_AARCH64
+
+#undef EC2BENCH_STREAM_VECTOR_LOOPS_BODY
+
+namespace ec2bench::stream {
+namespace detail {
+
+using ec2bench::detail::isa;
+
+/// The level whose STREAM code runs when the process's level (active_isa()) is `active`:
+/// x86-64 has code for each of its levels (baseline is SSE2); aarch64 runs NEON for neon and sve
+/// and the plain loops for a forced baseline; elsewhere the plain loops.
+inline constexpr isa code_level(isa active) noexcept {
+#if EC2BENCH_STREAM_X86
+    return active == isa::avx512 || active == isa::avx2 ? active : isa::baseline;
+#elif EC2BENCH_STREAM_AARCH64
+    return active == isa::neon || active == isa::sve ? isa::neon : isa::baseline;
+#else
+    static_cast<void>(active);
+    return isa::baseline;
 #endif
-
-/// The ISA the streaming stores use for T ("avx512", "avx", "sse2", "neon-stnp" or "none").
-template <class T>
-inline constexpr const char* nt_isa() {
-    return nt_vector<T>::isa;
 }
 
-/// Runs one kernel over [0, n) of the given arrays with explicit vectors: a scalar head up to the
-/// destination's vector alignment, whole vectors unrolled by two, a scalar tail. `Stream` selects
-/// streaming stores or ordinary ones. Ordinary stores are explicit too: left to itself, the
-/// compiler turns the copy loop into memcpy, and glibc's memcpy streams large copies, which would
-/// make "nt off" untrue and the write-allocate byte count wrong.
-template <bool Stream, class T>
-inline void run_vector(kernel k, T* a, T* b, T* c, T s, std::size_t n) {
-    using V = nt_vector<T>;
-    if constexpr (!V::available) {
-        static_cast<void>(k);
-        static_cast<void>(a);
-        static_cast<void>(b);
-        static_cast<void>(c);
-        static_cast<void>(s);
-        static_cast<void>(n);
-    } else {
-        constexpr std::size_t W = V::width;
-        constexpr std::size_t vector_bytes = W * sizeof(T);
-        // All three arrays share the alignment of their starts (we allocate them so), so the
-        // head is the same for every array.
-        const auto misalign = reinterpret_cast<std::uintptr_t>(a) % vector_bytes;
-        std::size_t head = misalign == 0 ? 0 : (vector_bytes - misalign) / sizeof(T);
-        if (head > n) head = n;
-        std::size_t j = 0;
-        switch (k) {
-            case kernel::copy: copy_plain(c, a, head); break;
-            case kernel::scale: scale_plain(b, c, s, head); break;
-            case kernel::add: add_plain(c, a, b, head); break;
-            case kernel::triad: triad_plain(a, b, c, s, head); break;
-        }
-        j = head;
-        const std::size_t body_end = j + (n - j) / (2 * W) * (2 * W);
-        const auto vs = V::set1(s);
-        const auto put = [](T* p, typename V::v x) {
-            if constexpr (Stream) {
-                V::stream(p, x);
-            } else {
-                V::store(p, x);
-            }
-        };
-        switch (k) {
-            case kernel::copy:
-                for (; j < body_end; j += 2 * W) {
-                    const auto x0 = V::load(a + j);
-                    const auto x1 = V::load(a + j + W);
-                    put(c + j, x0);
-                    put(c + j + W, x1);
-                }
-                copy_plain(c + j, a + j, n - j);
-                break;
-            case kernel::scale:
-                for (; j < body_end; j += 2 * W) {
-                    const auto x0 = V::mul(vs, V::load(c + j));
-                    const auto x1 = V::mul(vs, V::load(c + j + W));
-                    put(b + j, x0);
-                    put(b + j + W, x1);
-                }
-                scale_plain(b + j, c + j, s, n - j);
-                break;
-            case kernel::add:
-                for (; j < body_end; j += 2 * W) {
-                    const auto x0 = V::add(V::load(a + j), V::load(b + j));
-                    const auto x1 = V::add(V::load(a + j + W), V::load(b + j + W));
-                    put(c + j, x0);
-                    put(c + j + W, x1);
-                }
-                add_plain(c + j, a + j, b + j, n - j);
-                break;
-            case kernel::triad:
-                for (; j < body_end; j += 2 * W) {
-                    const auto x0 = V::add(V::load(b + j), V::mul(vs, V::load(c + j)));
-                    const auto x1 = V::add(V::load(b + j + W), V::mul(vs, V::load(c + j + W)));
-                    put(a + j, x0);
-                    put(a + j + W, x1);
-                }
-                triad_plain(a + j, b + j, c + j, s, n - j);
-                break;
-        }
-        // Streaming stores are weakly ordered: make them visible before the pass is timed as done.
-        if constexpr (Stream) V::fence();
-    }
+/// Whether the code of `level` (a code_level()) has streaming stores: all but the plain loops.
+inline constexpr bool has_streaming_stores(isa level) noexcept {
+#if EC2BENCH_STREAM_X86
+    static_cast<void>(level);
+    return true;
+#elif EC2BENCH_STREAM_AARCH64
+    return level == isa::neon;
+#else
+    static_cast<void>(level);
+    return false;
+#endif
 }
 
-/// One kernel over [0, n): streaming stores or ordinary ones. Where there is no vector type for
-/// this target, the plain loops (ordinary stores, vectorised by the compiler).
+/// One kernel over [0, n) with the code of `level` (a code_level()): streaming stores or
+/// ordinary ones. The plain loops have no streaming stores and ignore `non_temporal`.
 template <class T>
-inline void run_kernel(kernel k, T* a, T* b, T* c, T s, std::size_t n, bool non_temporal) {
-    if constexpr (nt_vector<T>::available) {
-        if (non_temporal) {
-            run_vector<true>(k, a, b, c, s, n);
-        } else {
-            run_vector<false>(k, a, b, c, s, n);
-        }
-        return;
+inline void run_kernel(kernel k, T* a, T* b, T* c, T s, std::size_t n, bool non_temporal,
+                       isa level) {
+    switch (level) {
+#if EC2BENCH_STREAM_X86
+        case isa::avx512: avx512::run(k, a, b, c, s, n, non_temporal); return;
+        case isa::avx2: avx2::run(k, a, b, c, s, n, non_temporal); return;
+        case isa::baseline: sse2::run(k, a, b, c, s, n, non_temporal); return;
+#elif EC2BENCH_STREAM_AARCH64
+        case isa::neon: neon::run(k, a, b, c, s, n, non_temporal); return;
+#endif
+        default: break;
     }
     switch (k) {
         case kernel::copy: copy_plain(c, a, n); break;
@@ -552,13 +553,16 @@ public:
         if (!std::isfinite(opt.scalar) || opt.scalar == 0) {
             throw std::invalid_argument("stream: scalar must be finite and non-zero");
         }
+        // Chosen once per session: every pass runs the same code.
+        level_ = detail::code_level(ec2bench::detail::active_isa());
+        const bool streaming = detail::has_streaming_stores(level_);
         switch (opt.nt) {
-            case nt_mode::on: non_temporal_ = detail::nt_vector<T>::available; break;
+            case nt_mode::on: non_temporal_ = streaming; break;
             case nt_mode::off: non_temporal_ = false; break;
             case nt_mode::automatic:
                 // "Well past": the arrays together exceed twice the caches, so nothing they
                 // write would be read back from cache anyway.
-                non_temporal_ = detail::nt_vector<T>::available && m.llc_total_bytes != 0 &&
+                non_temporal_ = streaming && m.llc_total_bytes != 0 &&
                                 total > 2 * m.llc_total_bytes;
                 break;
         }
@@ -594,12 +598,13 @@ public:
         T* c = c_.data();
         const T s = scalar_;
         const bool nt = non_temporal_;
+        const ec2bench::detail::isa level = level_;
         std::uint64_t t0 = 0, t1 = 0;
         team_->run([&](unsigned member) {
             const auto [lo, hi] = detail::chunk(n_, threads_, member, chunk_align);
             team_->barrier();
             if (member == 0) t0 = ec2bench::detail::now_ns();
-            detail::run_kernel(k, a + lo, b + lo, c + lo, s, hi - lo, nt);
+            detail::run_kernel(k, a + lo, b + lo, c + lo, s, hi - lo, nt, level);
             team_->barrier();
             if (member == 0) t1 = ec2bench::detail::now_ns();
         });
@@ -660,6 +665,8 @@ public:
     std::size_t elements() const noexcept { return n_; }
     unsigned threads() const noexcept { return threads_; }
     bool non_temporal() const noexcept { return non_temporal_; }
+    /// The instruction-set level whose code the passes run (see result::isa).
+    ec2bench::detail::isa isa() const noexcept { return level_; }
     page_backing pages() const noexcept { return a_.backing(); }
     std::uint64_t tick_ns() const noexcept { return tick_ns_; }
     const options& opts() const noexcept { return opt_; }
@@ -695,6 +702,7 @@ private:
     unsigned threads_ = 0;
     std::size_t n_ = 0;
     bool non_temporal_ = false;
+    ec2bench::detail::isa level_ = ec2bench::detail::isa::baseline;
     std::uint64_t tick_ns_ = 0;
     ec2bench::detail::aligned_buffer<T> a_, b_, c_;
     std::optional<ec2bench::detail::thread_team> team_;
@@ -713,6 +721,7 @@ inline result run(const options& opt, const machine& m = machine::probe()) {
     r.threads = s.threads();
     r.passes = opt.passes;
     r.non_temporal = s.non_temporal();
+    r.isa = std::string(ec2bench::detail::isa_name(s.isa()));
     r.pages = s.pages();
     r.tick_ns = s.tick_ns();
     kernel_result* slots[4] = {&r.copy, &r.scale, &r.add, &r.triad};
@@ -750,5 +759,8 @@ inline std::vector<result> thread_sweep(options opt, unsigned max_threads = 0,
 }
 
 }  // namespace ec2bench::stream
+
+#undef EC2BENCH_STREAM_X86
+#undef EC2BENCH_STREAM_AARCH64
 
 #endif  // EC2BENCH_KERNELS_STREAM_HPP

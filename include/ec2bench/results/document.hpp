@@ -6,6 +6,7 @@
 #ifndef EC2BENCH_RESULTS_DOCUMENT_HPP
 #define EC2BENCH_RESULTS_DOCUMENT_HPP
 
+#include <ec2bench/detail/isa.hpp>
 #include <ec2bench/gbench/reporter.hpp>
 #include <ec2bench/results/atomic_file.hpp>
 #include <ec2bench/results/extras.hpp>
@@ -103,6 +104,12 @@ inline nlohmann::json to_json(const ec2bench::system::host_info& h) {
         j["cpu_stepping"] = h.cpu_stepping;
     }
     if (!h.hostname.empty()) j["hostname"] = h.hostname;
+    // The instruction-set level this process's kernels run (detail/isa.hpp: the CPU's best,
+    // lowered by EC2BENCH_ISA); left out for a bad EC2BENCH_ISA, which the kernels report.
+    try {
+        j["isa"] = std::string(ec2bench::detail::isa_name(ec2bench::detail::active_isa()));
+    } catch (const std::invalid_argument&) {
+    }
     return j;
 }
 

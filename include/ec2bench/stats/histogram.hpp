@@ -5,6 +5,7 @@
 #ifndef EC2BENCH_STATS_HISTOGRAM_HPP
 #define EC2BENCH_STATS_HISTOGRAM_HPP
 
+#include <ec2bench/detail/isa.hpp>
 #include <ec2bench/stats/quantile.hpp>
 
 #include <algorithm>
@@ -23,37 +24,19 @@
 #include <utility>
 #include <vector>
 
-// record_batch() counts eight values at a time with AVX-512 F and CD (VPLZCNTQ): Intel from
-// Skylake-SP (EC2's c5, m5, r5 and later), AMD from Zen 4 (c7a, m7a, r7a and later).
-#if defined(__AVX512F__) && defined(__AVX512CD__) && defined(__x86_64__) && \
-    (defined(__GNUC__) || defined(__clang__))
+// record_batch() counts eight values at a time with AVX-512 F and CD (VPLZCNTQ) where the CPU has
+// them (Intel from Skylake-SP: EC2's c5, m5, r5 and later; AMD from Zen 4: c7a, m7a, r7a and
+// later), chosen at run time: that code is compiled for AVX-512 by its target attribute,
+// whatever this translation unit's -march, under its own name (record_batch_avx512).
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
-#define EC2BENCH_STATS_HISTOGRAM_AVX512 1
+#define EC2BENCH_STATS_X86 1
+// Every feature of the avx512 level (detail::isa: x86-64-v4's), so translation units built for
+// baseline or x86-64-v3 compile these functions alike.
+#define EC2BENCH_STATS_TARGET_AVX512 \
+    __attribute__((target("avx2,fma,bmi,bmi2,lzcnt,popcnt,movbe,f16c,avx512f,avx512cd,avx512bw,avx512dq,avx512vl")))
 #else
-#define EC2BENCH_STATS_HISTOGRAM_AVX512 0
-#endif
-
-// AddressSanitizer: GCC says so with __SANITIZE_ADDRESS__, Clang before 16 only through
-// __has_feature.
-#if defined(__SANITIZE_ADDRESS__)
-#define EC2BENCH_STATS_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EC2BENCH_STATS_ASAN 1
-#endif
-#endif
-
-// record()'s fast path in x86-64 assembly (LZCNT and BMI2's SHRX: x86-64-v3, Haswell and Zen
-// on): GCC's own code for it has one more instruction of twelve (see record_into). asm goto
-// with outputs needs GCC 11 or Clang 11. Not under AddressSanitizer, which checks the C++
-// path's index arithmetic (the same, by test) instead; -DEC2BENCH_STATS_NO_ASM opts out.
-#if defined(__x86_64__) && defined(__LZCNT__) && defined(__BMI2__) && \
-    ((defined(__clang__) && __clang_major__ >= 11) ||                 \
-     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 11)) && \
-    !defined(EC2BENCH_STATS_ASAN) && !defined(EC2BENCH_STATS_NO_ASM)
-#define EC2BENCH_STATS_RECORD_ASM 1
-#else
-#define EC2BENCH_STATS_RECORD_ASM 0
+#define EC2BENCH_STATS_X86 0
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -71,19 +54,6 @@
 #define EC2BENCH_STATS_ALWAYS_INLINE inline
 #endif
 
-#if EC2BENCH_STATS_RECORD_ASM
-// record_into()'s fast path; INC is the increment for the count type. Operands: v, neg_min,
-// width, tab (layout_tables), counts, offset (of layout_tables::offset); d and i are scratch.
-#define EC2BENCH_STATS_RECORD_FAST(INC) \
-    "lea (%[v],%[neg_min]), %[d]\n\t"   \
-    "cmp %[width], %[d]\n\t"            \
-    "jae %l[slow]\n\t"                  \
-    "lzcnt %[v], %[d]\n\t"              \
-    "mov (%[tab],%[d],8), %[i]\n\t"     \
-    "shrx %[i], %[v], %[i]\n\t"         \
-    "add %c[offset](%[tab],%[d],8), %[i]\n\t" INC
-#endif
-
 namespace ec2bench::stats {
 
 /// An exact sum of up to 2^64 values of up to 2^64 - 1: 128 bits (a GCC and Clang extension).
@@ -98,13 +68,12 @@ enum class bucket_point {
 
 namespace detail {
 
-/// The number of leading zero bits of v, 64 for 0: one LZCNT where the CPU has it (x86-64-v3,
-/// Zen, Haswell on), else CLZ of v | 1 (the same for every v but 0, which the caller's tables
-/// treat alike: both mean "shift 0").
+/// The number of leading zero bits of v | 1 (63 for 0 and 1, which the caller's tables treat
+/// alike: both mean "shift 0"). The OR makes the builtin defined for 0 without a branch: with
+/// LZCNT (x86-64-v3) the compiler emits OR and LZCNT, the OR also breaking LZCNT's false
+/// dependency on its destination (Intel before Skylake); on baseline x86-64, OR, BSR and XOR.
+/// The same tokens in every translation unit, whatever its -march.
 constexpr std::uint64_t leading_zeros(std::uint64_t v) noexcept {
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__LZCNT__) && defined(__x86_64__)
-    if (!__builtin_is_constant_evaluated()) return __builtin_ia32_lzcnt_u64(v);
-#endif
 #if defined(__GNUC__) || defined(__clang__)
     return static_cast<std::uint64_t>(static_cast<unsigned>(__builtin_clzll(v | 1)));
 #else
@@ -115,7 +84,7 @@ constexpr std::uint64_t leading_zeros(std::uint64_t v) noexcept {
 #endif
 }
 
-#if EC2BENCH_STATS_HISTOGRAM_AVX512
+#if EC2BENCH_STATS_X86
 // GCC's vector extension: arithmetic and shifts as operators, which also avoids GCC 12's false
 // -Wmaybe-uninitialized in the unmasked _mm512_* intrinsics (GCC bug 105593).
 typedef std::uint64_t u64x8 __attribute__((vector_size(64)));
@@ -244,46 +213,23 @@ private:
     static constexpr layout_tables layout = make_layout();
 
     /// One record: count, 128-bit sum, then either the fast path (v inside [min, min + width):
-    /// no extreme changes, no clamp) or widen(). The fast path is what the recorder costs:
+    /// no extreme changes, no clamp) or widen(). The fast path is what the recorder costs; GCC 12
+    /// with LZCNT and BMI2 (x86-64-v3) compiles it to
     ///     lea   (v, neg_min), d       v - min
     ///     cmp   width, d ; jae slow   outside the fast range
-    ///     lzcnt v, d                  into d, dead now: no false dependency, no clearing XOR
+    ///     mov   v, d ; or $1, d       leading_zeros(): v | 1
+    ///     lzcnt d, d
     ///     mov   shift(, d, 8), i
     ///     shrx  i, v, i
     ///     add   offset(, d, 8), i
     ///     add   $1, (counts, i, 8)
-    /// GCC 12 compiles the C++ below to the same plus an XOR clearing d before LZCNT (for Intel
-    /// before Skylake, whose LZCNT waits for its destination's old value): one instruction of
-    /// twelve, 4% to 8% of a record on this Xeon (record-anatomy's xor_lzcnt; performance.md).
+    /// and baseline x86-64 to the same with BSR and an XOR for LZCNT and SHR by CL for SHRX.
     EC2BENCH_STATS_ALWAYS_INLINE static void record_into(tally& t, Count* counts,
                                                          value_type v) noexcept {
         ++t.count;
         // 128-bit add as add + adc: GCC otherwise spends a register and an xor on the zero.
         t.sum_lo += v;
         t.sum_hi += t.sum_lo < v;
-#if EC2BENCH_STATS_RECORD_ASM
-        std::uint64_t d;
-        std::uint64_t i;
-        // The same statement for both count types but the increment's width.
-#define EC2BENCH_STATS_RECORD_GOTO(INC)                                                  \
-    asm goto(EC2BENCH_STATS_RECORD_FAST(INC)                                            \
-             : [d] "=&r"(d), [i] "=&r"(i),                                              \
-               "+m"(*reinterpret_cast<Count(*)[bucket_count]>(counts))                  \
-             : [v] "r"(v), [neg_min] "r"(t.neg_min), [width] "r"(t.width),              \
-               [tab] "r"(&layout), [counts] "r"(counts),                                \
-               [offset] "i"(offsetof(layout_tables, offset))                            \
-             : "cc"                                                                     \
-             : slow)
-        if constexpr (sizeof(Count) == 8) {
-            EC2BENCH_STATS_RECORD_GOTO("addq $1, (%[counts],%[i],8)");
-        } else {
-            EC2BENCH_STATS_RECORD_GOTO("addl $1, (%[counts],%[i],4)");
-        }
-#undef EC2BENCH_STATS_RECORD_GOTO
-        return;
-    slow:
-        ++counts[bucket_index(t.widen(v, 1))];
-#else
         if (EC2BENCH_STATS_UNLIKELY(v + t.neg_min >= t.width)) {
             ++counts[bucket_index(t.widen(v, 1))];
         } else {
@@ -291,33 +237,36 @@ private:
             EC2BENCH_STATS_ASSUME(v <= MaxValue);
             ++counts[bucket_index(v)];
         }
-#endif
     }
 
-    /// Values per record_block() call: its sum of up to block_size values of at most MaxValue
-    /// cannot wrap 64 bits when block_size * MaxValue < 2^64; wider layouts take the scalar loop.
+    /// Values per record_block_avx512() call: its sum of up to block_size values of at most
+    /// MaxValue cannot wrap 64 bits when block_size * MaxValue < 2^64; wider layouts take the
+    /// scalar loop.
     static constexpr std::size_t block_size = 64;
 
-public:
-    /// Whether record_batch() counts eight values at a time in this build (AVX-512 F and CD,
-    /// and MaxValue at most (2^64 - 1) / 64); false: value by value, with the same results.
-    /// A build-time fact: translation units built for other instruction sets disagree on it.
-    static constexpr bool simd_batch =
-        EC2BENCH_STATS_HISTOGRAM_AVX512 &&
+    /// Whether the layout allows record_batch()'s eight-at-a-time path: MaxValue at most
+    /// (2^64 - 1) / block_size, so a block's sum cannot wrap 64 bits.
+    static constexpr bool simd_batch_layout =
         MaxValue <= std::numeric_limits<std::uint64_t>::max() / block_size;
 
-    /// Whether record() and the recorder run their fast path in x86-64 assembly in this build
-    /// (LZCNT and BMI2, GCC or Clang 11 on, no AddressSanitizer); false: the same in C++.
-    static constexpr bool assembly_record = EC2BENCH_STATS_RECORD_ASM;
+#if EC2BENCH_STATS_X86
+    /// record_batch() with AVX-512 F and CD: only called where active_isa() says the CPU has
+    /// them. The result is what n record_into() calls give.
+    EC2BENCH_STATS_TARGET_AVX512 static void record_batch_avx512(tally& t, Count* counts,
+                                                                 const value_type* v,
+                                                                 std::size_t n) noexcept {
+        for (std::size_t i = 0; i < n; i += block_size)
+            record_block_avx512(t, counts, v + i, std::min(block_size, n - i));
+    }
 
-private:
-    /// Records v[0, n), n <= block_size, into t and counts: what n record_into() calls give.
-    /// With AVX-512, eight values at a time: bucket indices by VPLZCNTQ and VPSRLVQ, min, max
-    /// and sum in vector registers, then the increments one by one from a small array.
-    static void record_block(tally& t, Count* counts, const value_type* v, std::size_t n) noexcept {
+    /// Records v[0, n), n <= block_size, into t and counts, eight values at a time: bucket
+    /// indices by VPLZCNTQ and VPSRLVQ, min, max and sum in vector registers, then the
+    /// increments one by one from a small array; the last n % 8 values as record_into() does.
+    EC2BENCH_STATS_TARGET_AVX512 static void record_block_avx512(tally& t, Count* counts,
+                                                                 const value_type* v,
+                                                                 std::size_t n) noexcept {
         std::size_t done = 0;
-#if EC2BENCH_STATS_HISTOGRAM_AVX512
-        if constexpr (simd_batch) {
+        {
             using vec = detail::u64x8;
             const vec fill = vec{} + (std::uint64_t{1} << SubBucketBits);
             const vec top = vec{} + std::uint64_t{63 - SubBucketBits};
@@ -369,12 +318,12 @@ private:
                 t.refresh();
             }
         }
-#endif
         tally local = t;  // a local the compiler keeps in registers, not t through a reference
         for (std::size_t i = done; i < n; ++i)
             record_into(local, counts, v[i]);
         t = local;
     }
+#endif
 
 public:
     static constexpr unsigned sub_bucket_bits = SubBucketBits;
@@ -415,9 +364,12 @@ public:
         return p == bucket_point::midpoint ? edge / 2 : edge;
     }
 
-    log_linear_histogram() : counts_(allocate()) {}
+    /// Throws std::invalid_argument for a bad EC2BENCH_ISA (see detail::active_isa()), read
+    /// here so that record_batch()'s path is chosen once per histogram.
+    log_linear_histogram() : counts_(allocate()), batch_isa_(batch_isa()) {}
 
-    log_linear_histogram(const log_linear_histogram& other) : counts_(allocate()) {
+    log_linear_histogram(const log_linear_histogram& other)
+        : counts_(allocate()), batch_isa_(other.batch_isa_) {
         copy_from(other);
     }
     log_linear_histogram& operator=(const log_linear_histogram& other) {
@@ -470,22 +422,33 @@ public:
         tally t_;
     };
 
-    /// Records n values at `values`: with AVX-512 (F, CD), eight at a time (record_block),
-    /// else value by value as a recorder does. The counts and tally are the same either way.
+    /// Records n values at `values`: where the CPU has AVX-512 (F, CD; see simd_batch()),
+    /// eight at a time, else value by value as a recorder does. The counts and tally are the
+    /// same either way.
     ///
     ///     h.record_batch(samples.data(), samples.size());
     void record_batch(const value_type* values, std::size_t n) noexcept {
-        if constexpr (simd_batch) {
-            tally t;
-            Count* counts = counts_.get();
-            for (std::size_t i = 0; i < n; i += block_size)
-                record_block(t, counts, values + i, std::min(block_size, n - i));
-            t_.add(t);
-        } else {
-            recorder rec(*this);
-            for (std::size_t i = 0; i < n; ++i)
-                rec.record(values[i]);
+#if EC2BENCH_STATS_X86
+        if constexpr (simd_batch_layout) {
+            if (batch_isa_ == ec2bench::detail::isa::avx512) {
+                tally t;
+                record_batch_avx512(t, counts_.get(), values, n);
+                t_.add(t);
+                return;
+            }
         }
+#endif
+        recorder rec(*this);
+        for (std::size_t i = 0; i < n; ++i)
+            rec.record(values[i]);
+    }
+
+    /// Whether record_batch() counts eight values at a time: the CPU has AVX-512 F and CD (and
+    /// EC2BENCH_ISA did not lower the level below avx512 when the histogram was made), and the
+    /// layout allows it (simd_batch_layout).
+    bool simd_batch() const noexcept {
+        return EC2BENCH_STATS_X86 && simd_batch_layout &&
+               batch_isa_ == ec2bench::detail::isa::avx512;
     }
 
     /// Records every value of a contiguous range of std::uint64_t.
@@ -677,7 +640,11 @@ private:
         return out;
     }
 
+    /// The level record_batch() may use: AVX-512 or not, read at construction.
+    static ec2bench::detail::isa batch_isa() { return ec2bench::detail::active_isa(); }
+
     std::unique_ptr<Count[], detail::free_deleter> counts_;
+    ec2bench::detail::isa batch_isa_;
     tally t_;
 };
 
@@ -691,9 +658,7 @@ using latency_histogram = log_linear_histogram<10, std::uint64_t{3'600'000'000'0
 #undef EC2BENCH_STATS_UNLIKELY
 #undef EC2BENCH_STATS_ALWAYS_INLINE
 #undef EC2BENCH_STATS_ASSUME
-#undef EC2BENCH_STATS_HISTOGRAM_AVX512
-#undef EC2BENCH_STATS_RECORD_ASM
-#undef EC2BENCH_STATS_ASAN
-#undef EC2BENCH_STATS_RECORD_FAST
+#undef EC2BENCH_STATS_X86
+#undef EC2BENCH_STATS_TARGET_AVX512
 
 #endif  // EC2BENCH_STATS_HISTOGRAM_HPP
