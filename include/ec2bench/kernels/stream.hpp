@@ -11,10 +11,13 @@
 #define EC2BENCH_KERNELS_STREAM_HPP
 
 #include <ec2bench/detail/aligned_buffer.hpp>
+#include <ec2bench/detail/bytes_text.hpp>
 #include <ec2bench/detail/clock.hpp>
 #include <ec2bench/detail/cpu_caches.hpp>
 #include <ec2bench/detail/isa.hpp>
+#include <ec2bench/detail/meminfo.hpp>
 #include <ec2bench/detail/thread_team.hpp>
+#include <ec2bench/stats/quantile.hpp>
 
 #include <algorithm>
 #include <array>
@@ -105,13 +108,8 @@ struct machine {
     }
 
     static std::size_t read_mem_available(const std::string& meminfo_path) {
-        std::ifstream in(meminfo_path);
-        std::string key;
-        std::size_t kib = 0;
-        std::string unit;
-        while (in >> key >> kib >> unit) {
-            if (key == "MemAvailable:") return kib * 1024;
-        }
+        return static_cast<std::size_t>(ec2bench::detail::mem_available_bytes(meminfo_path));
+    }
         return 0;
     }
 };
@@ -162,12 +160,7 @@ struct kernel_result {
         for (double x : seconds) s += x;
         return s / static_cast<double>(seconds.size());
     }
-    double median_seconds() const {
-        std::vector<double> v = seconds;
-        std::sort(v.begin(), v.end());
-        const std::size_t n = v.size();
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-    }
+    double median_seconds() const { return ec2bench::stats::median(seconds); }
     /// STREAM's headline: bytes over the best time, in 1e9 bytes per second.
     double best_gbps() const { return static_cast<double>(bytes) / best_seconds() / 1e9; }
     double median_gbps() const { return static_cast<double>(bytes) / median_seconds() / 1e9; }
@@ -495,10 +488,7 @@ inline void run_kernel(kernel k, T* a, T* b, T* c, T s, std::size_t n, bool non_
 }
 
 inline std::string bytes_text(long double bytes) {
-    std::ostringstream os;
-    os.precision(3);
-    os << bytes / (1024.0L * 1024 * 1024) << " GiB";
-    return os.str();
+    return ec2bench::detail::bytes_text(static_cast<double>(bytes));
 }
 
 }  // namespace detail
