@@ -10,11 +10,19 @@ include(GNUInstallDirs)
 set(EC2BENCH_MAN_PROGRAMS ec2bench ec2bench-stream ec2bench-sieve ec2bench-fsync ec2bench-stats)
 set(_ec2bench_man_targets ec2bench-suite ec2bench-stream ec2bench-sieve ec2bench-fsync
     ec2bench-stats)
+# The one-line NAME of each page, in the order of EC2BENCH_MAN_PROGRAMS.
+set(_ec2bench_man_names
+  "the benchmark suite and its tools: run, probe, compare, check, report, hlog"
+  "STREAM memory bandwidth (copy, scale, add, triad)"
+  "the segmented prime sieve: primes counted per second, on one thread and on all"
+  "durable-write latency and IOPS by fsync, fdatasync, O_DSYNC, O_SYNC or O_DIRECT"
+  "the cost of recording latencies and of computing percentiles")
 set(_ec2bench_man_dir "${PROJECT_BINARY_DIR}/man")
 find_program(EC2BENCH_HELP2MAN help2man)
 if(EC2BENCH_BUILD_BENCH)
   set(_ec2bench_man_pages "")
-  foreach(_prog _target IN ZIP_LISTS EC2BENCH_MAN_PROGRAMS _ec2bench_man_targets)
+  foreach(_prog _target _name IN ZIP_LISTS EC2BENCH_MAN_PROGRAMS _ec2bench_man_targets
+                                            _ec2bench_man_names)
     # help2man names the page after the program it runs, so a cross build runs a wrapper of
     # that name which starts the executable under the emulator (qemu-aarch64).
     if(CMAKE_CROSSCOMPILING_EMULATOR)
@@ -30,10 +38,13 @@ if(EC2BENCH_BUILD_BENCH)
     set(_page "${_ec2bench_man_dir}/${_prog}.1")
     # --version-string: the kernel executables have no --version. The date in the page comes
     # from SOURCE_DATE_EPOCH when set (help2man honours it), gzip -n drops the name and time.
+    # ec2bench-stats' --help prints a limit from this machine's MemAvailable: the page states
+    # the rule instead, so that two builds make the same page.
     add_custom_command(OUTPUT "${_page}.gz"
       COMMAND "${EC2BENCH_HELP2MAN}" --no-info --no-discard-stderr
-              "--version-string=${PROJECT_VERSION}" "--name=${PROJECT_DESCRIPTION}"
+              "--version-string=${PROJECT_VERSION}" "--name=${_name}"
               --section=1 --output=${_page} "${_run}"
+      COMMAND sed -i -E "s/at most [0-9]+ samples: half of MemAvailable/at most half of MemAvailable, in samples/" "${_page}"
       COMMAND gzip -9nf "${_page}"
       DEPENDS ${_target}
       COMMENT "help2man: ${_prog}.1"

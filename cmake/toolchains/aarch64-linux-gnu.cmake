@@ -17,9 +17,12 @@ set(CMAKE_LIBRARY_ARCHITECTURE ${_ec2bench_triplet})
 # pkg-config (FindCURL asks it first) must see the arm64 .pc files only.
 set(ENV{PKG_CONFIG_LIBDIR} "/usr/lib/${_ec2bench_triplet}/pkgconfig:/usr/share/pkgconfig")
 
-# The cross toolchain's own libc (libc6-arm64-cross) first, then the multiarch one under /.
+# The arm64 programs run with the arm64 multiarch libc6 (a dependency of the -dev packages above)
+# through its /lib/ld-linux-aarch64.so.1, like every library they load. Not with
+# `-L /usr/aarch64-linux-gnu`: that takes the cross toolchain's older ld.so, which then loads the
+# multiarch libc.so.6 through the host's ld.so.cache, and with that mismatch pthread_create
+# never returns.
 find_program(EC2BENCH_QEMU_AARCH64 qemu-aarch64)
 if(EC2BENCH_QEMU_AARCH64)
-  set(CMAKE_CROSSCOMPILING_EMULATOR "${EC2BENCH_QEMU_AARCH64};-L;/usr/${_ec2bench_triplet}")
+  set(CMAKE_CROSSCOMPILING_EMULATOR "${EC2BENCH_QEMU_AARCH64}")
 endif()
-
