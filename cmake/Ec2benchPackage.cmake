@@ -5,7 +5,7 @@ include_guard(GLOBAL)
 include(GNUInstallDirs)
 
 # --- man pages: one per installed executable, from its --help (help2man) ------------------------
-# Not part of `all`: building needs no help2man. scripts/package builds the target `man` before
+# Not part of `all`: building needs no help2man. scripts/package builds the target `ec2bench-man` before
 # cpack; without it the install rules below skip the pages (OPTIONAL).
 set(EC2BENCH_MAN_PROGRAMS ec2bench ec2bench-stream ec2bench-sieve ec2bench-fsync ec2bench-stats)
 set(_ec2bench_man_targets ec2bench-suite ec2bench-stream ec2bench-sieve ec2bench-fsync
@@ -52,9 +52,9 @@ if(EC2BENCH_BUILD_BENCH)
     list(APPEND _ec2bench_man_pages "${_page}.gz")
   endforeach()
   if(EC2BENCH_HELP2MAN)
-    add_custom_target(man DEPENDS ${_ec2bench_man_pages})
+    add_custom_target(ec2bench-man DEPENDS ${_ec2bench_man_pages})
   else()
-    add_custom_target(man COMMAND "${CMAKE_COMMAND}" -E echo
+    add_custom_target(ec2bench-man COMMAND "${CMAKE_COMMAND}" -E echo
       "man pages need help2man (apt-get install help2man), then a fresh configure" COMMAND false
       VERBATIM)
   endif()
