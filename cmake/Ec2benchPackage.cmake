@@ -5,8 +5,8 @@ include_guard(GLOBAL)
 include(GNUInstallDirs)
 
 # --- man pages: one per installed executable, from its --help (help2man) ------------------------
-# Not part of `all`: building needs no help2man. scripts/package builds the target `ec2bench-man` before
-# cpack; without it the install rules below skip the pages (OPTIONAL).
+# Not part of `all`: building needs no help2man. scripts/package builds the target ec2bench-man
+# before cpack; without it the install rules below skip the pages (OPTIONAL).
 set(EC2BENCH_MAN_PROGRAMS ec2bench ec2bench-stream ec2bench-sieve ec2bench-fsync ec2bench-stats)
 set(_ec2bench_man_targets ec2bench-suite ec2bench-stream ec2bench-sieve ec2bench-fsync
     ec2bench-stats)
