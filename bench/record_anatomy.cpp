@@ -205,10 +205,10 @@ void anatomy(benchmark::State& state, const std::vector<std::uint64_t>& latencie
                          "and $32767, %[i]\n\t" EC2BENCH_INCREMENT EC2BENCH_TAIL EC2BENCH_OPERANDS);
         }
     }
-    benchmark::DoNotOptimize(sum_lo);
-    benchmark::DoNotOptimize(sum_hi);
-    benchmark::DoNotOptimize(acc);
-    benchmark::DoNotOptimize(counts);
+    ec2bench::do_not_optimize(sum_lo);
+    ec2bench::do_not_optimize(sum_hi);
+    ec2bench::do_not_optimize(acc);
+    ec2bench::do_not_optimize(counts);
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 
@@ -344,8 +344,8 @@ int main(int argc, char** argv) {
         auto s = std::make_unique<staged_state>();
         s->counts = buckets.data();
         staged_loop(state, s.get(), latencies.data(), latencies.size());
-        benchmark::DoNotOptimize(s->sum);
-        benchmark::DoNotOptimize(buckets.data());
+        ec2bench::do_not_optimize(s->sum);
+        ec2bench::do_not_optimize(buckets.data());
         state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(latencies.size()));
     });
 #endif

@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
                 hdr_record_value(h, static_cast<std::int64_t>(v));
             }
         }
-        benchmark::DoNotOptimize(h->total_count);
+        ec2bench::do_not_optimize(h->total_count);
         state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
         hdr_close(h);
     })->Unit(benchmark::kNanosecond);

@@ -9,13 +9,21 @@ set(_common_options
   "-DCMAKE_EXE_LINKER_FLAGS=${CMAKE_EXE_LINKER_FLAGS}"
   "-DCMAKE_BUILD_TYPE=Release"
   "-DEC2BENCH_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+# A cross build (the aarch64 preset): the consumers are cross-built too and run under its emulator.
+if(CMAKE_TOOLCHAIN_FILE)
+  list(APPEND _common_options "-DCMAKE_TOOLCHAIN_FILE=${CMAKE_TOOLCHAIN_FILE}")
+endif()
+set(_run "")
+if(CMAKE_CROSSCOMPILING_EMULATOR)
+  set(_run ${CMAKE_CROSSCOMPILING_EMULATOR})
+endif()
 
 function(_ec2bench_consumer name dir)
   add_test(NAME consumer.${name}
     COMMAND "${CMAKE_CTEST_COMMAND}" --build-and-test "${_consumers}/${dir}" "${_out}/${name}"
             --build-generator "${CMAKE_GENERATOR}" --build-makeprogram "${CMAKE_MAKE_PROGRAM}"
             --build-options ${_common_options} ${ARGN}
-            --test-command "${_out}/${name}/consumer")
+            --test-command ${_run} "${_out}/${name}/consumer")
   set_tests_properties(consumer.${name} PROPERTIES LABELS consumer PASS_REGULAR_EXPRESSION "ec2bench [0-9]+\\.[0-9]+\\.[0-9]+")
 endfunction()
 
@@ -49,7 +57,7 @@ find_program(EC2BENCH_PKG_CONFIG pkg-config)
 if(EC2BENCH_PKG_CONFIG)
   add_test(NAME consumer.pkg_config
     COMMAND sh "${_consumers}/pkg_config.sh" "${_prefix}" "${CMAKE_CXX_COMPILER}"
-            "${_consumers}/app.cpp" "${_out}/pkg_config_consumer")
+            "${_consumers}/app.cpp" "${_out}/pkg_config_consumer" ${_run})
   set_tests_properties(consumer.pkg_config PROPERTIES FIXTURES_REQUIRED ec2bench_installed
                        LABELS consumer PASS_REGULAR_EXPRESSION "ec2bench [0-9]+\\.[0-9]+\\.[0-9]+ works")
   if(CMAKE_CXX_FLAGS MATCHES "sanitize")

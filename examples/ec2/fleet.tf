@@ -1,9 +1,11 @@
-# One EC2 instance per instance type, each running user-data.sh (build, run the suite, copy the
-# results to S3, power off; power-off terminates). An example to adapt, not a module: VPC,
-# subnet, AMI and tags are yours to change. See docs/ec2.md.
+# One EC2 instance per instance type, each running user-data.sh (install the package of its
+# architecture or build from source, run the suite, copy the results to S3, power off; power-off
+# terminates). An example to adapt, not a module: VPC, subnet, AMI and tags are yours to change.
+# See docs/ec2.md.
 #
 #   terraform init
-#   terraform apply -var results_bucket=my-ec2bench-results
+#   terraform apply -var results_bucket=my-ec2bench-results \
+#     -var 'package_url=s3://my-ec2bench-results/packages/ec2bench_0.1.0_{arch}.deb'
 #   aws s3 sync s3://my-ec2bench-results/ec2bench/ results/ --exclude '*' --include '*.json'
 #   terraform destroy -var results_bucket=my-ec2bench-results
 
@@ -83,13 +85,20 @@ variable "availability_zone_id" {
   default     = null
 }
 
-variable "ami_parameters" {
-  description = "SSM public parameters naming the current AMI per architecture."
-  type        = map(string)
-  default = {
-    amd64 = "/aws/service/canonical/ubuntu/server/22.04/stable/current/amd64/hvm/ebs-gp2/ami-id"
-    arm64 = "/aws/service/canonical/ubuntu/server/22.04/stable/current/arm64/hvm/ebs-gp2/ami-id"
+variable "package_url" {
+  description = "The ec2bench .deb per instance, https:// or s3://, with {arch} for amd64/arm64 (scripts/package, docs/ec2.md). Empty: each instance clones and builds ec2bench_ref."
+  type        = string
+  default     = ""
+  validation {
+    condition     = can(regex("^((https://|s3://[a-z0-9][a-z0-9.-]+/)[^\\s\"'$`]+)?$", var.package_url))
+    error_message = "package_url: empty, https://... or s3://bucket/key, without spaces, quotes, '$' or '`'."
   }
+}
+
+variable "ami_parameters" {
+  description = "SSM public parameters naming the current AMI per architecture. Null: Debian 12 with package_url (the packages are built on Debian 12), Ubuntu 22.04 without."
+  type        = map(string)
+  default     = null
 }
 
 variable "root_volume_gb" {
@@ -145,10 +154,22 @@ locals {
     for t in var.instance_types : t =>
     contains(data.aws_ec2_instance_type.each[t].supported_architectures, "arm64") ? "arm64" : "amd64"
   }
+  ami_parameters = var.ami_parameters != null ? var.ami_parameters : (var.package_url != "" ? {
+    amd64 = "/aws/service/debian/release/12/latest/amd64"
+    arm64 = "/aws/service/debian/release/12/latest/arm64"
+    } : {
+    amd64 = "/aws/service/canonical/ubuntu/server/22.04/stable/current/amd64/hvm/ebs-gp2/ami-id"
+    arm64 = "/aws/service/canonical/ubuntu/server/22.04/stable/current/arm64/hvm/ebs-gp2/ami-id"
+  })
+  # s3://bucket/key of the package, {arch} as a wildcard: what the instances may read.
+  package_s3 = regexall("^s3://([^/]+)/(.+)$", var.package_url)
+  package_read = length(local.package_s3) == 0 ? [] : [
+    "arn:${data.aws_partition.current.partition}:s3:::${local.package_s3[0][0]}/${replace(local.package_s3[0][1], "{arch}", "*")}"
+  ]
   # user-data.sh takes its settings from the environment: export them after the shebang.
   settings  = <<-EOT
     export S3_BUCKET="${var.results_bucket}" S3_PREFIX="${var.results_prefix}" S3_REGION="${var.region}"
-    export REPO_REF="${var.ec2bench_ref}" SHUTDOWN_WHEN_DONE=yes
+    export REPO_REF="${var.ec2bench_ref}" PACKAGE_URL="${var.package_url}" SHUTDOWN_WHEN_DONE=yes
   EOT
   user_data = replace(file("${path.module}/user-data.sh"), "#!/bin/bash\n", "#!/bin/bash\n${local.settings}")
 }
@@ -163,11 +184,11 @@ data "aws_ec2_instance_type" "each" {
 }
 
 data "aws_ssm_parameter" "ami" {
-  for_each = var.ami_parameters
+  for_each = local.ami_parameters
   name     = each.value
 }
 
-# Outbound only: apt, git and S3. Nothing listens; use Session Manager to look inside.
+# Outbound only: apt, git or the package, and S3. Nothing listens; use Session Manager to look inside.
 resource "aws_security_group" "egress_only" {
   name_prefix = "ec2bench-"
   description = "ec2bench: outbound only"
@@ -195,17 +216,21 @@ resource "aws_iam_role" "bench" {
   assume_role_policy = data.aws_iam_policy_document.assume_ec2.json
 }
 
-# The one permission the run needs: write objects under the prefix.
+# What the run needs: write objects under the prefix, and read the package if it is in S3.
 resource "aws_iam_role_policy" "put_results" {
   name = "put-ec2bench-results"
   role = aws_iam_role.bench.id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
+    Statement = concat([{
       Effect   = "Allow"
       Action   = "s3:PutObject"
       Resource = "arn:${data.aws_partition.current.partition}:s3:::${var.results_bucket}/${var.results_prefix}/*"
-    }]
+      }], [for r in local.package_read : {
+      Effect   = "Allow"
+      Action   = "s3:GetObject"
+      Resource = r
+    }])
   })
 }
 

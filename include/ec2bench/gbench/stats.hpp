@@ -4,7 +4,7 @@
 #ifndef EC2BENCH_GBENCH_STATS_HPP
 #define EC2BENCH_GBENCH_STATS_HPP
 
-#include <ec2bench/detail/do_not_optimize.hpp>
+#include <ec2bench/do_not_optimize.hpp>
 #include <ec2bench/stats/histogram.hpp>
 #include <ec2bench/stats/quantile.hpp>
 
@@ -159,7 +159,7 @@ inline std::vector<benchmark_handle> register_stats(const stats_bench_options& o
                 pos = pos + run == cap ? 0 : pos + run;
             }
         }
-        benchmark::DoNotOptimize(buffer.data());
+        ec2bench::do_not_optimize(buffer.data());
         benchmark::ClobberMemory();
         detail::set_items(state, n_lat);
         state.counters["buffer_bytes"] = static_cast<double>(cap * sizeof(std::uint64_t));
@@ -202,7 +202,7 @@ inline std::vector<benchmark_handle> register_stats(const stats_bench_options& o
                 std::vector<std::uint64_t> counts(histogram::bucket_count, 0);
                 std::uint64_t* c = counts.data();
                 detail::increments_loop(state, c, index.data(), n_lat);
-                benchmark::DoNotOptimize(c);
+                ec2bench::do_not_optimize(c);
                 benchmark::ClobberMemory();
                 detail::set_items(state, n_lat);
             }));
@@ -216,7 +216,7 @@ inline std::vector<benchmark_handle> register_stats(const stats_bench_options& o
                     histogram::bucket_index(std::numeric_limits<std::uint64_t>::max()) + 1, 0);
                 std::uint64_t* c = counts.data();
                 detail::index_increments_loop<histogram>(state, c, latencies->data(), n_lat);
-                benchmark::DoNotOptimize(c);
+                ec2bench::do_not_optimize(c);
                 benchmark::ClobberMemory();
                 detail::set_items(state, n_lat);
             }));
@@ -258,7 +258,7 @@ inline std::vector<benchmark_handle> register_stats(const stats_bench_options& o
             const std::vector<double> qs{0.5, 0.75, 0.9, 0.99, 0.999, 0.9999, 1.0};
             for (auto _ : state) {
                 auto r = h.quantiles(qs);
-                benchmark::DoNotOptimize(r.data());
+                ec2bench::do_not_optimize(r.data());
             }
             detail::set_items(state, qs.size());
             state.counters["buckets_walked"] = static_cast<double>(
@@ -280,7 +280,7 @@ inline std::vector<benchmark_handle> register_stats(const stats_bench_options& o
                 for (auto _ : state) {
                     std::copy(data->begin(), data->end(), work.begin());
                     auto r = stats::quantiles_in_place(work, {0.5, 0.95, 0.99, 0.999});
-                    benchmark::DoNotOptimize(r.data());
+                    ec2bench::do_not_optimize(r.data());
                 }
                 detail::set_items(state, n);
             }));
@@ -292,7 +292,7 @@ inline std::vector<benchmark_handle> register_stats(const stats_bench_options& o
                 for (auto _ : state) {
                     std::copy(data->begin(), data->end(), work.begin());
                     std::sort(work.begin(), work.end());
-                    benchmark::DoNotOptimize(work.data());
+                    ec2bench::do_not_optimize(work.data());
                 }
                 detail::set_items(state, n);
             }));
