@@ -110,8 +110,6 @@ struct machine {
     static std::size_t read_mem_available(const std::string& meminfo_path) {
         return static_cast<std::size_t>(ec2bench::detail::mem_available_bytes(meminfo_path));
     }
-        return 0;
-    }
 };
 
 /// How to run STREAM. Every field has a sound default.
