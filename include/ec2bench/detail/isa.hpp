@@ -15,6 +15,7 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <cpuid.h>
+#include <immintrin.h>
 #define EC2BENCH_ISA_X86 1
 #else
 #define EC2BENCH_ISA_X86 0
@@ -68,12 +69,10 @@ struct cpu_features {
 
 #if EC2BENCH_ISA_X86
 namespace isa_x86 {
-// xgetbv without the intrinsic's target requirement: a single instruction with no intrinsic
-// usable from baseline code, so written as its encoding's mnemonic.
-inline std::uint64_t xcr0() noexcept {
-    std::uint32_t eax = 0, edx = 0;
-    __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
-    return (static_cast<std::uint64_t>(edx) << 32) | eax;
+// The intrinsic under its own target attribute, so a baseline build may call it; only after
+// cpuid's OSXSAVE bit says the instruction exists.
+__attribute__((target("xsave"))) inline std::uint64_t xcr0() noexcept {
+    return static_cast<std::uint64_t>(_xgetbv(0));
 }
 }  // namespace isa_x86
 #endif
