@@ -4,7 +4,7 @@
 #ifndef EC2BENCH_GBENCH_STATS_HPP
 #define EC2BENCH_GBENCH_STATS_HPP
 
-#include <ec2bench/do_not_optimize.hpp>
+#include <ec2bench/detail/do_not_optimize.hpp>
 #include <ec2bench/stats/histogram.hpp>
 #include <ec2bench/stats/quantile.hpp>
 
