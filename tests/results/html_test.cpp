@@ -113,7 +113,9 @@ std::vector<tag> check_markup(const std::string& page) {
     for (const tag& t : tags) {
         const std::string name = t.name[0] == '/' ? t.name.substr(1) : t.name;
         CHECK_MESSAGE(allowed_tags.count(name) == 1, "unexpected tag <" << t.name << ">");
-        for (const auto& [a, v] : t.attributes) {
+        for (const auto& attribute : t.attributes) {  // no structured binding: clang 14 cannot
+            const std::string& a = attribute.first;   // capture one in CHECK_MESSAGE's lambda
+            const std::string& v = attribute.second;
             const bool data = a.compare(0, 5, "data-") == 0;
             CHECK_MESSAGE((allowed_attributes.count(a) == 1 || data), "unexpected attribute " << a);
             CHECK(lower(a).compare(0, 2, "on") != 0);

@@ -593,12 +593,15 @@ sy::ec2_info with_life_cycle(int status, const std::string& body, bool v1 = fals
 }  // namespace
 
 TEST_CASE("instance-life-cycle gives the market, spot or on-demand whatever the case and spaces") {
-    for (const auto& [body, want] :
+    // Not a structured binding: clang 14 cannot capture one in CAPTURE's lambda.
+    for (const auto& c :
          std::initializer_list<std::pair<std::string, std::string>>{{"spot", "spot"},
                                                                     {"on-demand", "on-demand"},
                                                                     {"SPOT\n", "spot"},
                                                                     {" On-Demand\r\n", "on-demand"},
                                                                     {"\tspot \t", "spot"}}) {
+        const std::string& body = c.first;
+        const std::string& want = c.second;
         CAPTURE(body);
         const auto info = with_life_cycle(200, body);
         CHECK(info.market.value == want);
