@@ -4,6 +4,8 @@
 // so the AVX2 path must be reached at run time (and under the `native` preset it is the same).
 #include <ec2bench/kernels/sieve.hpp>
 
+#include "../support/sieve_options.hpp"
+
 #include <doctest/doctest.h>
 
 #include <bitset>
@@ -85,11 +87,7 @@ std::string runnable_list() {
 }
 
 options with(unsigned threads, std::size_t segment = 0, std::size_t l1 = 0) {
-    options o;
-    o.threads = threads;
-    o.segment_bytes = segment;
-    o.l1_bytes = l1;
-    return o;
+    return ec2bench_test::sieve_with(threads, segment, l1);
 }
 
 std::vector<std::uint64_t> primes_of(std::uint64_t lo, std::uint64_t hi, const options& opt) {

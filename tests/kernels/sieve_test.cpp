@@ -2,6 +2,8 @@
 // random intervals, and Miller-Rabin near 2^64. pi(1e10) and above are in sieve_slow_test.cpp.
 #include <ec2bench/kernels/sieve.hpp>
 
+#include "../support/sieve_options.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -108,11 +110,7 @@ std::vector<std::uint64_t> primes_of(std::uint64_t lo, std::uint64_t hi, const o
 }
 
 options with(unsigned threads, std::size_t segment = 0, std::size_t l1 = 0) {
-    options o;
-    o.threads = threads;
-    o.segment_bytes = segment;
-    o.l1_bytes = l1;
-    return o;
+    return ec2bench_test::sieve_with(threads, segment, l1);
 }
 
 }  // namespace
