@@ -157,7 +157,7 @@ inline estimate median_estimate(std::vector<double> values) {
         return e;
     }
     std::sort(values.begin(), values.end());
-    e.value = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    e.value = ec2bench::stats::median(values);
     if (n < fleet_interval_min_count) {
         e.method = "none (n=" + std::to_string(n) + ", " +
                    std::to_string(fleet_interval_min_count) + " needed)";

@@ -4,6 +4,8 @@
 #ifndef EC2BENCH_RESULTS_METRICS_HPP
 #define EC2BENCH_RESULTS_METRICS_HPP
 
+#include <ec2bench/stats/quantile.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -160,12 +162,8 @@ inline std::vector<double> values_of(const benchmark_runs& b, const metric& m) {
 /// One number for a benchmark: the median of its repetitions, else Google Benchmark's median
 /// aggregate (reported with --benchmark_report_aggregates_only), else nothing.
 inline std::optional<double> median_of(const benchmark_runs& b, const metric& m) {
-    std::vector<double> v = values_of(b, m);
-    if (!v.empty()) {
-        std::sort(v.begin(), v.end());
-        const std::size_t n = v.size();
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-    }
+    const std::vector<double> v = values_of(b, m);
+    if (!v.empty()) return ec2bench::stats::median(v);
     const auto it = b.aggregates.find("median");
     if (it != b.aggregates.end()) return raw_value(*it->second, m);
     return std::nullopt;

@@ -16,6 +16,7 @@
 #define EC2BENCH_RESULTS_PRICES_HPP
 
 #include <ec2bench/results/escape.hpp>
+#include <ec2bench/stats/quantile.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -390,15 +391,13 @@ inline price_table reduce_spot_price_history(const nlohmann::json& doc, std::str
     }
     price_table table;
     for (auto& [k, g] : groups) {
-        std::sort(g.prices.begin(), g.prices.end());
-        const std::size_t n = g.prices.size();
         price_entry e;
         std::tie(e.instance_type, e.region, e.availability_zone) = k;
         e.market = price_market::spot;
-        e.usd_per_hour = n % 2 == 1 ? g.prices[n / 2] : (g.prices[n / 2 - 1] + g.prices[n / 2]) / 2;
+        e.usd_per_hour = ec2bench::stats::median(g.prices);
         e.effective_date = g.newest.substr(0, 10);
         e.source = "spot-price-history";
-        e.samples = n;
+        e.samples = g.prices.size();
         table.add(std::move(e));
     }
     return table;
